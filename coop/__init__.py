@@ -1,0 +1,1 @@
+"""CoopLedger domain core: storage, money, ledger and services (no UI, no PDF, no charts)."""

@@ -1,0 +1,181 @@
+"""Tamper-evident hash chain over journal entries: hash = SHA-256(prev_hash + canonical JSON)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from coop.models import JournalEntry, Payout, Posting, Sale, SaleLot, TaxPayment
+
+GENESIS = "0" * 64
+BATCH = 2000
+# Columns that change legitimately after posting (state on void) or that store the hash itself.
+_UNHASHED = {"state", "void_reason", "chain_hash"}
+SOURCES = {"sale": Sale, "payout": Payout, "tax_payment": TaxPayment}
+
+
+@dataclass(frozen=True)
+class PostingLine:
+    account: str
+    member_id: int | None
+    tax_rule_id: int | None
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    head: str
+    broken_seq: int | None = None
+    broken_source: str = ""
+    reason: str = ""
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+
+
+def link_hash(prev_hash: str, payload: dict[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical(payload)).encode("ascii")).hexdigest()
+
+
+def source_fields(row: dict[str, Any], lots: Sequence[tuple[int, int]] = ()) -> dict[str, Any]:
+    """The hashed fields of a sale/payout/tax payment (stored values), plus a sale's (lot, value) pairs."""
+    fields = {k: v for k, v in row.items() if k not in _UNHASHED}
+    if lots:
+        fields["lots"] = sorted(lots)
+    return fields
+
+
+def payload(entry: dict[str, Any], postings: Sequence[PostingLine], source: dict[str, Any]) -> dict:
+    head = {k: entry[k] for k in ("seq", "date", "kind", "source_type", "source_id", "memo", "created_by")}
+    lines = sorted([p.account, p.member_id or 0, p.tax_rule_id or 0, p.amount_minor] for p in postings)
+    return {"entry": head, "postings": lines, "source": source}
+
+
+def head() -> tuple[int, str]:
+    """(seq, hash) of the newest link, or (0, GENESIS) for an empty chain."""
+    last = JournalEntry.select(JournalEntry.seq, JournalEntry.hash).order_by(JournalEntry.seq.desc()).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def append(
+    *,
+    entry_date: date,
+    kind: str,
+    source_type: str,
+    source_id: int,
+    memo: str,
+    created_by: str,
+    postings: Sequence[PostingLine],
+    source: dict[str, Any],
+) -> JournalEntry:
+    """Insert one balanced journal entry as the next chain link. Call inside a write transaction."""
+    if sum(p.amount_minor for p in postings) != 0 or not postings:
+        raise AssertionError(f"unbalanced journal entry: {postings}")  # a bug, never user input
+    seq, prev = head()
+    entry = {
+        "seq": seq + 1,
+        "date": entry_date.isoformat(),
+        "kind": kind,
+        "source_type": source_type,
+        "source_id": source_id,
+        "memo": memo,
+        "created_by": created_by,
+    }
+    digest = link_hash(prev, payload(entry, postings, source))
+    row = JournalEntry.create(**entry, prev_hash=prev, hash=digest)
+    Posting.insert_many(
+        [
+            {
+                "entry": row.id,
+                "account": p.account,
+                "member": p.member_id,
+                "tax_rule": p.tax_rule_id,
+                "amount_minor": p.amount_minor,
+            }
+            for p in postings
+        ]
+    ).execute()
+    return row
+
+
+def _batches() -> Iterator[list[dict[str, Any]]]:
+    last = 0
+    while True:
+        rows = list(
+            JournalEntry.select()
+            .where(JournalEntry.seq > last)
+            .order_by(JournalEntry.seq)
+            .limit(BATCH)
+            .dicts()
+        )
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["seq"]
+
+
+def _postings_for(entry_ids: list[int]) -> dict[int, list[PostingLine]]:
+    out: dict[int, list[PostingLine]] = {i: [] for i in entry_ids}
+    query = Posting.select().where(Posting.entry.in_(entry_ids)).tuples()
+    for _id, entry_id, account, member_id, rule_id, amount in query:
+        out[entry_id].append(PostingLine(account, member_id, rule_id, amount))
+    return out
+
+
+def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    for stype, model in SOURCES.items():
+        ids = [r["source_id"] for r in rows if r["source_type"] == stype]
+        if not ids:
+            continue
+        lots: dict[int, list[tuple[int, int]]] = {}
+        if stype == "sale":
+            for sale_id, lot_id, value in (
+                SaleLot.select(SaleLot.sale, SaleLot.lot, SaleLot.value_minor)
+                .where(SaleLot.sale.in_(ids))
+                .tuples()
+            ):
+                lots.setdefault(sale_id, []).append((lot_id, value))
+        for src in model.select().where(model.id.in_(ids)).dicts():
+            out[(stype, src["id"])] = source_fields(_plain(src), lots.get(src["id"], ()))
+    return out
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+
+
+def source_snapshot(source_type: str, source_id: int) -> dict[str, Any]:
+    """The hashed fields of one source record exactly as verify() will read them back."""
+    return _sources_for([{"source_type": source_type, "source_id": source_id}])[(source_type, source_id)]
+
+
+def verify() -> VerifyResult:
+    """Walk the chain in order; name the first link whose data, order or predecessor does not match."""
+    prev, expected_seq, checked = GENESIS, 1, 0
+    for rows in _batches():
+        postings = _postings_for([r["id"] for r in rows])
+        sources = _sources_for(rows)
+        for r in rows:
+            ref = f"{r['kind']} #{r['seq']} ({r['source_type']} {r['source_id']})"
+            if r["seq"] != expected_seq:
+                return VerifyResult(False, checked, prev, expected_seq, ref, "missing link")
+            source = sources.get((r["source_type"], r["source_id"]))
+            if source is None:
+                return VerifyResult(False, checked, prev, r["seq"], ref, "source record missing")
+            if r["prev_hash"] != prev:
+                return VerifyResult(False, checked, prev, r["seq"], ref, "previous hash does not match")
+            entry = _plain(r)
+            if link_hash(prev, payload(entry, postings[r["id"]], source)) != r["hash"]:
+                return VerifyResult(False, checked, prev, r["seq"], ref, "contents changed")
+            if sum(p.amount_minor for p in postings[r["id"]]) != 0:
+                return VerifyResult(False, checked, prev, r["seq"], ref, "entry does not balance")
+            prev, expected_seq, checked = r["hash"], expected_seq + 1, checked + 1
+    return VerifyResult(True, checked, prev)

@@ -1,0 +1,83 @@
+"""Typed domain errors: each carries an untranslated message id and named parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class CoopError(Exception):
+    """A user-fixable error. `msgid` is an English gettext id; `params` fill its {placeholders}."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.params = params
+
+    def message(self) -> str:
+        """The message translated into the current language, placeholders filled."""
+        from coop.i18n import _
+
+        return _(self.msgid).format(**self.params)
+
+    def __str__(self) -> str:
+        return self.msgid.format(**self.params)
+
+
+class ValidationError(CoopError):
+    """Bad input in one named field (optionally in a numbered CSV row)."""
+
+    def __init__(self, field_name: str, msgid: str, *, row: int | None = None, **params: Any) -> None:
+        super().__init__(msgid, **params)
+        self.field = field_name
+        self.row = row
+
+    def message(self) -> str:
+        from coop.i18n import _
+
+        text = super().message()
+        if self.row is not None:
+            return _("Row {row}, column “{column}”: {message}").format(
+                row=self.row, column=self.field, message=text
+            )
+        return text
+
+
+class NotFound(CoopError):
+    """A referenced record does not exist."""
+
+
+class StateError(CoopError):
+    """A workflow transition that is not allowed from the record's current state."""
+
+
+class PermissionDenied(CoopError):
+    """The logged-in user's role may not do this."""
+
+
+class AuthError(CoopError):
+    """Login failed or the account is locked."""
+
+
+class StorageError(CoopError):
+    """The database file cannot be used (disk full, read-only, locked, missing, newer version)."""
+
+
+@dataclass
+class ErrorList(CoopError):
+    """Many validation problems reported at once (e.g. a whole CSV file)."""
+
+    errors: list[ValidationError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        CoopError.__init__(self, "{count} problems found.", count=len(self.errors))
+
+    def message(self) -> str:
+        from coop.i18n import ngettext
+
+        head = ngettext("{count} problem found:", "{count} problems found:", len(self.errors))
+        lines = [head.format(count=len(self.errors))] + [e.message() for e in self.errors[:50]]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return "; ".join(str(e) for e in self.errors)

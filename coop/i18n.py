@@ -1,0 +1,156 @@
+"""Translations (one gettext domain `coop`, switchable at runtime) and babel formatters with explicit locale."""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from copy import copy
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import NumberFormatError
+from babel.numbers import format_decimal as _babel_decimal
+from babel.numbers import parse_decimal as _babel_parse_decimal
+
+from coop import money
+
+DOMAIN = "coop"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "pt": "Português", "sw": "Kiswahili"}
+PSEUDO = "xx"  # pseudo-localization: every string 40% longer and bracketed
+RTL_PSEUDO = "xx_RTL"
+
+_translation: _gettext.NullTranslations = _gettext.NullTranslations()
+_language = "en"
+
+
+class _Pseudo(_gettext.NullTranslations):
+    """Lengthens every string by ~40% and brackets it, keeping {placeholders} intact."""
+
+    def gettext(self, message: str) -> str:
+        return pseudo(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return pseudo(msgid1 if n == 1 else msgid2)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return pseudo(message)
+
+
+def pseudo(text: str) -> str:
+    """The pseudo-localized form of a string: accented, padded by 40%, wrapped in [ ]."""
+    table = str.maketrans("aeiouAEIOUcnyC", "àéîöûÀÉÎÖÛçñýÇ")
+    out, depth = [], 0
+    for ch in text:
+        depth += ch == "{"
+        out.append(ch if depth else ch.translate(table))
+        depth -= ch == "}"
+    body = "".join(out)
+    pad = "~" * max(1, round(len(text) * 0.4))
+    return f"[{body}{pad}]"
+
+
+def set_language(lang: str) -> None:
+    """Switch the language of every later `_()` call (runtime switch; no process restart)."""
+    global _translation, _language
+    _language = lang
+    if lang in (PSEUDO, RTL_PSEUDO):
+        _translation = _Pseudo()
+        return
+    _translation = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def current_language() -> str:
+    return _language
+
+
+def is_rtl(lang: str | None = None) -> bool:
+    """Whether the language is written right to left (the pseudo-RTL mode counts)."""
+    lang = lang or _language
+    if lang == RTL_PSEUDO:
+        return True
+    try:
+        return Locale.parse(lang).character_order == "right-to-left"
+    except (ValueError, UnknownLocaleError):
+        return False
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return _translation.pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Mark a module-level constant for extraction; translate it later with `_()`."""
+    return message
+
+
+def babel_locale(locale: str) -> str:
+    """A locale babel knows (pseudo locales format like English)."""
+    return "en" if locale.startswith(PSEUDO) else locale
+
+
+def format_money(minor: int, currency: str, locale: str) -> str:
+    """Amount in minor units (rounded once by money.py) in the locale's currency format, ISO digits."""
+    loc = Locale.parse(babel_locale(locale))
+    pattern = copy(loc.currency_formats["standard"])
+    d = money.digits(currency)
+    pattern.frac_prec = (d, d)
+    return pattern.apply(money.from_minor(minor, currency), loc, currency=currency, currency_digits=False)
+
+
+def format_amount(minor: int, currency: str, locale: str) -> str:
+    """Amount without the currency symbol, with exactly the currency's digits."""
+    d = money.digits(currency)
+    pattern = "#,##0" + ("." + "0" * d if d else "")
+    return _babel_decimal(
+        money.from_minor(minor, currency),
+        format=pattern,
+        locale=babel_locale(locale),
+        decimal_quantization=True,
+    )
+
+
+def format_decimal(value: Decimal | int, locale: str, places: int | None = None) -> str:
+    """A plain number in the locale (grouping, decimal sign); fixed places when given."""
+    if places is None:
+        return _babel_decimal(value, locale=babel_locale(locale))
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return _babel_decimal(value, format=pattern, locale=babel_locale(locale), decimal_quantization=True)
+
+
+def format_qty(milli: int, unit: str, locale: str, places: int = 3) -> str:
+    """A quantity stored in thousandths, with its unit, e.g. '12,500 g'."""
+    return f"{format_decimal(money.milli_to_qty(milli), locale, places)}\u00a0{unit}"
+
+
+def format_date(value: date | datetime | str, locale: str, fmt: str = "medium") -> str:
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return _babel_date(value, format=fmt, locale=babel_locale(locale))
+
+
+def format_datetime(value: datetime | str, locale: str, fmt: str = "medium") -> str:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return _babel_datetime(value, format=fmt, locale=babel_locale(locale))
+
+
+def parse_number(text: str, locale: str, field: str) -> Decimal:
+    """Parse a number typed in the user's locale (e.g. '2 850,5' in fr) or raise a field error."""
+    from coop.errors import ValidationError
+
+    try:
+        return _babel_parse_decimal(text.strip(), locale=babel_locale(locale), strict=False)
+    except (NumberFormatError, ValueError):
+        raise ValidationError(field, "“{value}” is not a number.", value=text) from None

@@ -1,0 +1,107 @@
+"""Role × action permission matrix, deny by default, and the acting user's context passed to services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coop.errors import PermissionDenied
+from coop.i18n import N_
+
+ROLES = ("manager", "treasurer", "clerk", "member", "auditor")
+ROLE_LABELS = {
+    "manager": N_("Manager"),
+    "treasurer": N_("Treasurer"),
+    "clerk": N_("Clerk"),
+    "member": N_("Member"),
+    "auditor": N_("Auditor"),
+}
+
+ACTIONS = (
+    "read.all",
+    "read.own",
+    "members.write",
+    "sites.write",
+    "lots.write",
+    "buyers.write",
+    "minerals.write",
+    "sales.post",
+    "sales.void",
+    "payouts.post",
+    "payouts.void",
+    "taxes.pay",
+    "taxes.void",
+    "taxrules.write",
+    "incidents.write",
+    "mercury.write",
+    "reports.read",
+    "settings.write",
+    "users.manage",
+    "ledger.verify",
+    "data.import",
+    "data.export",
+    "backup",
+)
+
+_TREASURER = {
+    "read.all",
+    "sales.post",
+    "sales.void",
+    "payouts.post",
+    "payouts.void",
+    "taxes.pay",
+    "taxes.void",
+    "buyers.write",
+    "reports.read",
+    "data.export",
+    "backup",
+}
+_CLERK = {
+    "read.all",
+    "members.write",
+    "sites.write",
+    "lots.write",
+    "incidents.write",
+    "mercury.write",
+    "data.import",
+    "data.export",
+}
+MATRIX: dict[str, frozenset[str]] = {
+    "manager": frozenset(ACTIONS) - {"read.own"},
+    "treasurer": frozenset(_TREASURER),
+    "clerk": frozenset(_CLERK),
+    "member": frozenset({"read.own"}),
+    "auditor": frozenset({"read.all", "reports.read", "ledger.verify", "data.export"}),
+}
+
+
+def allowed(role: str, action: str) -> bool:
+    """Deny by default: unknown roles and unknown actions are refused."""
+    return action in MATRIX.get(role, frozenset())
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: passed to every service that reads scoped data or writes."""
+
+    username: str
+    role: str
+    user_id: int | None = None
+    member_id: int | None = None
+
+    def can(self, action: str) -> bool:
+        return allowed(self.role, action)
+
+    def require(self, action: str) -> None:
+        if not self.can(action):
+            raise PermissionDenied(
+                "Your role ({role}) may not do this: {action}.", role=self.role, action=action
+            )
+
+    def require_member_access(self, member_id: int) -> None:
+        """Everyone who reads all may read a member; a member only themself."""
+        if self.can("read.all") or (self.can("read.own") and self.member_id == member_id):
+            return
+        raise PermissionDenied("You may only see your own records.")
+
+
+SYSTEM = Actor(username="system", role="manager")

@@ -1,0 +1,130 @@
+"""CSV reading with row/column errors (UTF-8, comma or semicolon) and safe CSV writing for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from coop.errors import ErrorList, ValidationError
+
+MAX_FIELD = 10_000  # characters; longer cells are refused, not truncated
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def open_rows(path: str | os.PathLike, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (row number, {column: text}) from a UTF-8 CSV; row 1 is the header. Raises typed errors."""
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise ValidationError(
+            "file", "Cannot read {path}: {reason}", path=str(path), reason=exc.strerror
+        ) from None
+    with handle:
+        try:
+            head = handle.readline()
+        except UnicodeDecodeError:
+            raise _encoding_error(1) from None
+        delimiter = ";" if head.count(";") > head.count(",") else ","
+        header = [h.strip().lower() for h in next(csv.reader([head], delimiter=delimiter), [])]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise ValidationError(
+                missing[0], "The column “{column}” is missing from the header.", row=1, column=missing[0]
+            )
+        reader = csv.reader(handle, delimiter=delimiter)
+        rowno = 1
+        while True:
+            rowno += 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise _encoding_error(rowno) from None
+            except csv.Error as exc:
+                raise ValidationError(
+                    "file", "The file is not valid CSV: {detail}", row=rowno, detail=str(exc)
+                ) from None
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                raise ValidationError("file", "The row has more cells than the header.", row=rowno)
+            for name, cell in zip(header, cells, strict=False):
+                if len(cell) > MAX_FIELD:
+                    raise ValidationError(
+                        name, "The cell is longer than {n} characters.", row=rowno, n=MAX_FIELD
+                    )
+            yield rowno, {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+
+
+def _encoding_error(row: int) -> ValidationError:
+    return ValidationError(
+        "file", "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.", row=row
+    )
+
+
+def parse_date(text: str, column: str, *, allow_future: bool = False) -> date:
+    """A YYYY-MM-DD cell; dates in the future are refused unless allowed (e.g. a card's expiry)."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(column, "“{value}” is not a date of the form YYYY-MM-DD.", value=text) from None
+    if day > date.today() and not allow_future:
+        raise ValidationError(column, "The date {date} is in the future.", date=text)
+    return day
+
+
+class ErrorCollector:
+    """Gathers row errors so one import reports many problems at once (up to a limit)."""
+
+    def __init__(self, limit: int = 100) -> None:
+        self.errors: list[ValidationError] = []
+        self.limit = limit
+
+    def add(self, error: ValidationError, row: int) -> None:
+        if error.row is None:
+            error.row = row
+        self.errors.append(error)
+        if len(self.errors) >= self.limit:
+            raise ErrorList(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ErrorList(self.errors)
+
+
+def safe_cell(value: Any) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula (plain numbers stay numbers)."""
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if text.startswith(FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def write_rows(path: str | os.PathLike, header: list[str], rows: Iterable[Iterable[Any]]) -> int:
+    """Write a CSV atomically (temp file, then rename); returns the number of data rows."""
+    target = Path(path)
+    tmp = target.with_name(target.name + ".part")
+    count = 0
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow([safe_cell(v) for v in row])
+                count += 1
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ValidationError(
+            "file", "Cannot write {path}: {reason}", path=str(path), reason=exc.strerror
+        ) from None
+    return count

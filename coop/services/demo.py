@@ -1,0 +1,344 @@
+"""Deterministic demo cooperative (DRC gold and cassiterite, 2025): members, lots, sales, payouts, taxes, safety."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from coop.models import Member, database
+from coop.permissions import Actor
+from coop.services import payouts, production, registry, safety, sales, settings, taxes, users
+
+YEAR = 2025
+DEMO_PASSWORD = "demo-pass-2025"
+FIRST = [
+    "Amani",
+    "Bahati",
+    "Chance",
+    "Deo",
+    "Espérance",
+    "Furaha",
+    "Gloire",
+    "Héritier",
+    "Imani",
+    "Jeanne",
+    "Kavira",
+    "Léonie",
+    "Mapendo",
+    "Neema",
+    "Olivier",
+    "Patience",
+    "Riziki",
+    "Safari",
+    "Tumaini",
+    "Zawadi",
+]
+LAST = [
+    "Bisimwa",
+    "Cirhuza",
+    "Mushagalusa",
+    "Kabila",
+    "Mulume",
+    "Bahizire",
+    "Nabintu",
+    "Kalumuna",
+    "Mugisho",
+    "Balagizi",
+    "Zihindula",
+    "Byamungu",
+]
+SITES = [
+    ("KAM", "Kamituga – Mobale", "-3.0601", "28.1803", "PE 12345", "Gold"),
+    ("MWE", "Mwenga – Kitutu", "-3.0333", "28.4333", "ZEA 0451", "Gold"),
+    ("NYA", "Nyabibwe", "-2.0417", "28.9631", "ZEA 0112", "Cassiterite"),
+]
+ROLES = ["digger"] * 6 + ["washer"] * 2 + ["transporter", "processor", "trader"]
+
+
+def create(actor: Actor, *, members: int = 120) -> dict[str, int]:
+    """Fill an empty database with one deterministic demo year; returns counts of what was made."""
+    rng = random.Random(2025)
+    with database.atomic():
+        settings.save(
+            actor,
+            name="Coopérative Minière Artisanale de Kamituga (COMIAKA)",
+            registration_no="RCCM/CD/BKV/2019-A-0457",
+            tax_id="A1901234X",
+            address="Avenue de la Poste 12, Kamituga, Sud-Kivu, RD Congo",
+            country="CD",
+            currency="CDF",
+            locale="fr_CD",
+            fiscal_year_start=1,
+            levy_bp=500,
+            receipt_footer="Merci. Conservez ce reçu. / Thank you. Keep this receipt.",
+        )
+        gold = registry.save_mineral(
+            actor, None, name="Gold", unit="g", grade_kind="fineness", hs_code="7108.12"
+        )
+        cass = registry.save_mineral(
+            actor, None, name="Cassiterite", unit="kg", grade_kind="percent", hs_code="2609.00"
+        )
+        registry.save_mineral(actor, None, name="Coltan", unit="kg", grade_kind="percent", hs_code="2615.90")
+        mineral_of = {"Gold": gold, "Cassiterite": cass}
+        sites = {
+            code: registry.save_site(
+                actor,
+                None,
+                code=code,
+                name=name,
+                latitude=lat,
+                longitude=lon,
+                licence_no=lic,
+                minerals=mineral,
+            )
+            for code, name, lat, lon, lic, mineral in SITES
+        }
+        buyers = [
+            registry.save_buyer(actor, None, name=n, licence_no=lic, kind=k, tax_id=t)
+            for n, lic, k, t in [
+                ("Comptoir Muungano", "CMP-2024-031", "comptoir", "A0912345B"),
+                ("Etablissement Namukaya", "CMP-2024-077", "comptoir", "A1022334C"),
+                ("SAEMAPE – achat public", "SAE-001", "state", ""),
+            ]
+        ]
+        taxes.load_presets(actor, "CD", date(YEAR, 1, 1))
+        member_ids = _members(actor, rng, members, list(sites.values()))
+        lots = _lots(actor, rng, sites, mineral_of, member_ids)
+        sale_count = _sales(actor, rng, lots, buyers)
+        payout_count = _payouts(actor, rng, member_ids)
+        _tax_payments(actor)
+        incidents = _incidents(actor, rng, list(sites.values()))
+        _mercury(actor, rng, [sites["KAM"], sites["MWE"]])
+        _users(actor, member_ids[0])
+    return {
+        "members": len(member_ids),
+        "lots": sum(len(v) for v in lots.values()),
+        "sales": sale_count,
+        "payouts": payout_count,
+        "incidents": incidents,
+    }
+
+
+def _members(actor: Actor, rng: random.Random, count: int, site_ids: list[int]) -> list[int]:
+    ids = []
+    for i in range(count):
+        first = rng.choice(FIRST)
+        sex = "F" if first in {"Espérance", "Jeanne", "Kavira", "Léonie", "Neema", "Zawadi"} else "M"
+        ids.append(
+            registry.save_member(
+                actor,
+                None,
+                member_no=f"M{i + 1:04d}",
+                full_name=f"{first} {rng.choice(LAST)}",
+                sex=sex,
+                birth_year=rng.randint(1960, 2004),
+                id_number=f"CA-{rng.randint(100000, 999999)}",
+                card_expiry=date(YEAR + 1, rng.randint(1, 12), 1),
+                phone=f"+243 99 {rng.randint(1000000, 9999999)}",
+                community=rng.choice(["Kamituga", "Kitutu", "Nyabibwe", "Mwenga"]),
+                site=site_ids[i % 3],
+                role=rng.choice(ROLES),
+                join_date=date(2019 + i % 6, 1 + i % 12, 1 + i % 28),
+                status="left" if i % 41 == 40 else ("suspended" if i % 53 == 52 else "active"),
+                share_capital_minor=rng.choice([5000000, 10000000, 20000000]),
+            )
+        )
+    return ids
+
+
+def _lots(
+    actor: Actor, rng: random.Random, sites: dict[str, int], minerals: dict[str, int], members: list[int]
+) -> dict[int, list[tuple[date, int]]]:
+    """Work groups of 4–8 members per site register lots every few days through the year."""
+    active = {m.id for m in Member.select().where(Member.status == "active")}
+    by_site: dict[int, list[tuple[date, int]]] = {}
+    for index, (code, _n, _a, _b, _l, mineral) in enumerate(SITES):
+        site_members = [m for k, m in enumerate(members) if k % 3 == index and m in active]
+        groups = [site_members[i : i + rng.randint(4, 8)] for i in range(0, len(site_members), 6)]
+        day = date(YEAR, 1, 2)
+        while day < date(YEAR, 12, 20):
+            group = rng.choice([g for g in groups if g])
+            weights = [rng.randint(1, 5) for _ in group]
+            shares = _shares(weights)
+            gold = mineral == "Gold"
+            qty = Decimal(rng.randint(300, 4500)) / 100 if gold else Decimal(rng.randint(80, 600))
+            grade = Decimal(rng.randint(780, 880)) if gold else Decimal(rng.randint(60, 72))
+            lot = production.create_lot(
+                actor,
+                production.LotInput(
+                    site_id=sites[code],
+                    mineral_id=minerals[mineral],
+                    date=day,
+                    quantity=qty,
+                    grade=grade,
+                    owners=list(zip(group, shares, strict=True)),
+                    mercury_g=(qty * Decimal(rng.choice([12, 15, 20])) / 10).quantize(Decimal("0.1"))
+                    if gold
+                    else Decimal(0),
+                    retort_used=gold and rng.random() < 0.4,
+                    notes="",
+                ),
+            )
+            by_site.setdefault(sites[code], []).append((day, lot))
+            day += timedelta(days=rng.randint(2, 5))
+    return by_site
+
+
+def _shares(weights: list[int]) -> list[int]:
+    from coop import money
+
+    return money.split(money.BP, weights)
+
+
+def _sales(
+    actor: Actor, rng: random.Random, lots: dict[int, list[tuple[date, int]]], buyers: list[int]
+) -> int:
+    """Each site sells its stock about every two weeks; gold mostly in USD, cassiterite in CDF."""
+    pending = sorted((d, site, lot) for site, items in lots.items() for d, lot in items)
+    stock: dict[int, list[int]] = {}
+    count, next_sale = 0, date(YEAR, 1, 14)
+    from coop.models import Mineral, ProductionLot
+
+    for day, site, lot in pending + [(date(YEAR, 12, 31), 0, 0)]:
+        while day >= next_sale:
+            for site_id, lot_ids in sorted(stock.items()):
+                if not lot_ids:
+                    continue
+                first = ProductionLot.get_by_id(lot_ids[0])
+                gold = Mineral.get_by_id(first.mineral_id).name == "Gold"
+                usd = gold and rng.random() < 0.8
+                rate = Decimal(2750 + rng.randint(0, 150))
+                price_usd = (
+                    Decimal(rng.randint(8200, 9600)) / 100 if gold else Decimal(rng.randint(1100, 1500)) / 100
+                )
+                sales.post_sale(
+                    actor,
+                    sales.SaleInput(
+                        buyer_id=buyers[2] if gold and rng.random() < 0.15 else rng.choice(buyers[:2]),
+                        lot_ids=lot_ids,
+                        date=next_sale,
+                        currency="USD" if usd else "CDF",
+                        unit_price=price_usd if usd else (price_usd * rate).quantize(Decimal(1)),
+                        exchange_rate=rate,
+                        payment_method=rng.choice(["cash", "cash", "mobile_money", "bank"]),
+                    ),
+                )
+                stock[site_id] = []
+                count += 1
+            next_sale += timedelta(days=14)
+        if lot:
+            stock.setdefault(site, []).append(lot)
+    return count
+
+
+def _payouts(actor: Actor, rng: random.Random, members: list[int]) -> int:
+    from coop.services import ledger
+
+    count = 0
+    for month in range(2, 13):
+        day = date(YEAR, month, 5)
+        for member_id in members:
+            owed = ledger.member_balance(actor, member_id, as_of=day)
+            if owed >= 1_000_000 and rng.random() < 0.7:  # ≥ 10 000 CDF
+                amount = Decimal(owed * rng.choice([60, 80, 100]) // 100 // 100)
+                payouts.pay_member(
+                    actor,
+                    member_id,
+                    amount,
+                    day,
+                    rng.choice(["cash", "mobile_money"]),
+                    f"PAY-{YEAR}{month:02d}-{member_id:04d}",
+                )
+                count += 1
+    return count
+
+
+def _tax_payments(actor: Actor) -> None:
+    for quarter in range(3):  # Q1-Q3 paid; Q4 still due at year end
+        start = date(YEAR, 3 * quarter + 1, 1)
+        end = date(YEAR, 3 * quarter + 4, 1) - timedelta(days=1)
+        due = taxes.summary(actor, start, end)
+        for authority in sorted({t.authority for t in due.taxes}):
+            amount = sum(t.due_minor for t in due.taxes if t.authority == authority)
+            taxes.pay(
+                actor,
+                authority=authority,
+                amount=Decimal(amount) / 100,
+                day=end + timedelta(days=10),
+                period_from=start,
+                period_to=end,
+                reference=f"DGRAD-{YEAR}-T{quarter + 1}",
+                method="bank",
+            )
+
+
+def _incidents(actor: Actor, rng: random.Random, sites: list[int]) -> int:
+    cases = [
+        ("collapse", "lost_time", 2, 0, "Effondrement partiel d'une paroi de puits après la pluie."),
+        ("fall", "first_aid", 1, 0, "Chute dans un puits de 3 m, entorse."),
+        ("flooding", "near_miss", 0, 0, "Inondation d'une galerie, évacuation à temps."),
+        ("suffocation", "lost_time", 1, 0, "Manque d'air au fond d'un puits de 18 m."),
+        ("mercury", "first_aid", 1, 0, "Brûlage d'amalgame sans cornue près des habitations."),
+        ("child", "near_miss", 0, 0, "Deux enfants trouvés sur le site de lavage."),
+        ("collapse", "fatality", 3, 1, "Effondrement d'une galerie ; un creuseur décédé."),
+        ("machinery", "first_aid", 1, 0, "Blessure à la main avec un marteau."),
+        ("dust", "near_miss", 0, 0, "Poussière au concassage, masques distribués."),
+        ("armed_actor", "near_miss", 0, 0, "Passage d'hommes armés exigeant une taxe illégale."),
+    ]
+    for i, (cat, sev, injured, dead, text) in enumerate(cases):
+        when = datetime(YEAR, 1 + i, rng.randint(1, 28), rng.randint(6, 17), 0)
+        reported = sev in ("fatality", "lost_time")
+        iid = safety.save_incident(
+            actor,
+            None,
+            occurred_at=when,
+            site=sites[i % len(sites)],
+            category=cat,
+            severity=sev,
+            people="",
+            injured=injured,
+            fatalities=dead,
+            description=text,
+            actions="Réunion de sécurité ; étançonnement renforcé." if i % 2 else "",
+            reported_to_authority=reported,
+            reported_on=(when + timedelta(days=2)).date() if reported else None,
+        )
+        if i < 7:
+            safety.move_incident(actor, iid, "investigating")
+        if i < 5:
+            safety.move_incident(actor, iid, "closed")
+    return len(cases)
+
+
+def _mercury(actor: Actor, rng: random.Random, gold_sites: list[int]) -> None:
+    for month in range(1, 13):
+        for site in gold_sites:
+            safety.record_mercury(
+                actor,
+                site_id=site,
+                day=date(YEAR, month, 3),
+                kind="purchased",
+                grams=Decimal(rng.randint(400, 900)),
+                supplier="Fournisseur Uvira",
+            )
+            for week in range(4):
+                safety.record_mercury(
+                    actor,
+                    site_id=site,
+                    day=date(YEAR, month, 4 + 7 * week),
+                    kind="used",
+                    grams=Decimal(rng.randint(80, 220)),
+                    retort_used=rng.random() < 0.4,
+                )
+
+
+def _users(actor: Actor, member_id: int) -> None:
+    for name, role in [
+        ("manager", "manager"),
+        ("treasurer", "treasurer"),
+        ("clerk", "clerk"),
+        ("auditor", "auditor"),
+    ]:
+        users.add_user(actor, name, DEMO_PASSWORD, role)
+    users.add_user(actor, "member", DEMO_PASSWORD, "member", member_id=member_id)

@@ -1,0 +1,312 @@
+"""CSV imports of members, lots and sales: streamed, validated row by row, all-or-nothing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from peewee import fn
+
+from coop import money
+from coop.errors import CoopError, ErrorList, ValidationError
+from coop.models import Buyer, Member, Mineral, ProductionLot, Site, database
+from coop.permissions import Actor
+from coop.services import audit, csvio, production, registry, sales, settings
+
+MEMBER_COLUMNS = [
+    "member_no",
+    "full_name",
+    "sex",
+    "birth_year",
+    "id_number",
+    "card_expiry",
+    "phone",
+    "community",
+    "site_code",
+    "role",
+    "join_date",
+    "status",
+    "share_capital",
+]
+LOT_COLUMNS = [
+    "reference",
+    "date",
+    "site_code",
+    "mineral",
+    "quantity",
+    "grade",
+    "owners",
+    "mercury_g",
+    "retort_used",
+    "notes",
+]
+SALE_COLUMNS = [
+    "date",
+    "buyer",
+    "lot_references",
+    "currency",
+    "unit_price",
+    "exchange_rate",
+    "payment_method",
+]
+REQUIRED = {
+    "members": ["member_no", "full_name", "join_date"],
+    "lots": ["date", "site_code", "mineral", "quantity", "owners"],
+    "sales": ["date", "buyer", "lot_references", "currency", "unit_price"],
+}
+BATCH = 5000
+TRUE = {"1", "yes", "true", "oui", "si", "sí", "sim", "ndiyo", "y", "x"}
+FALSE = {"", "0", "no", "false", "non", "não", "nao", "hapana", "n"}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    rows: int
+
+
+def _bool(text: str, column: str) -> bool:
+    low = text.strip().lower()
+    if low in TRUE:
+        return True
+    if low in FALSE:
+        return False
+    raise ValidationError(column, "“{value}” is not yes or no.", value=text)
+
+
+def _int(text: str, column: str, optional: bool = True) -> int | None:
+    if not text and optional:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValidationError(column, "“{value}” is not a whole number.", value=text) from None
+
+
+def _run(
+    actor: Actor,
+    kind: str,
+    path: str | os.PathLike,
+    handle_row: Callable[[int, dict[str, str]], None],
+    finish: Callable[[], None],
+) -> ImportResult:
+    """Stream the rows through `handle_row` inside one transaction; any error rolls back everything."""
+    collector = csvio.ErrorCollector()
+    count = 0
+    with database.atomic() as txn:
+        for rowno, row in csvio.open_rows(path, REQUIRED[kind]):
+            try:
+                handle_row(rowno, row)
+                count += 1
+            except ValidationError as exc:
+                collector.add(exc, rowno)
+            except CoopError as exc:
+                collector.add(ValidationError("", exc.msgid, **exc.params), rowno)
+        if not collector.errors:
+            finish()
+        if collector.errors:
+            txn.rollback()
+            raise ErrorList(collector.errors)
+        if count == 0:
+            raise ValidationError("file", "The file has no data rows.", row=2)
+        audit.record(actor, "import", kind, None, None, {"file": os.path.basename(str(path)), "rows": count})
+    return ImportResult(kind, count)
+
+
+def import_members(actor: Actor, path: str | os.PathLike) -> ImportResult:
+    actor.require("data.import")
+    actor.require("members.write")
+    sites = {s.code: s.id for s in Site.select(Site.id, Site.code)}
+    taken = {m for (m,) in Member.select(Member.member_no).tuples()}
+    ccy = settings.get().currency
+    pending: list[dict] = []
+
+    def handle(rowno: int, r: dict[str, str]) -> None:
+        site_code = r.get("site_code", "").upper()
+        if site_code and site_code not in sites:
+            raise ValidationError("site_code", "Unknown site code: {value}.", value=site_code)
+        values = {
+            "member_no": r["member_no"],
+            "full_name": r["full_name"],
+            "sex": r.get("sex", "").upper(),
+            "birth_year": _int(r.get("birth_year", ""), "birth_year"),
+            "id_number": r.get("id_number", ""),
+            "card_expiry": csvio.parse_date(r["card_expiry"], "card_expiry", allow_future=True)
+            if r.get("card_expiry")
+            else None,
+            "phone": r.get("phone", ""),
+            "community": r.get("community", ""),
+            "site": sites.get(site_code),
+            "role": r.get("role") or "digger",
+            "join_date": csvio.parse_date(r["join_date"], "join_date"),
+            "status": r.get("status") or "active",
+            "share_capital_minor": money.to_minor(
+                money.parse_decimal(r.get("share_capital") or "0", "share_capital"), ccy
+            ),
+        }
+        registry.validate_member_row(values)
+        if values["member_no"] in taken:
+            raise ValidationError("member_no", "“{value}” is already used.", value=values["member_no"])
+        taken.add(values["member_no"])
+        pending.append(values)
+        if len(pending) >= BATCH:
+            flush()
+
+    def flush() -> None:
+        if pending:
+            Member.insert_many(pending).execute()
+            pending.clear()
+
+    return _run(actor, "members", path, handle, flush)
+
+
+def _owners(text: str, members: dict[str, tuple[int, bool]]) -> list[tuple[int, int]]:
+    """'M001:60;M002:40' (percent shares) to [(member id, basis points)]; a lone 'M001' owns 100%."""
+    owners = []
+    for part in [p for p in text.split(";") if p.strip()]:
+        no, _, pct = part.partition(":")
+        found = members.get(no.strip())
+        if found is None:
+            raise ValidationError("owners", "Unknown member: {value}.", value=no.strip())
+        if not found[1]:
+            raise ValidationError("owners", "Member {name} is not active.", name=no.strip())
+        share = money.parse_decimal(pct or "100", "owners") * 100
+        if share != share.to_integral_value():
+            raise ValidationError("owners", "Shares can have at most two decimals.")
+        owners.append((found[0], int(share)))
+    production.check_shares(owners)
+    return owners
+
+
+class _LotWriter:
+    """Buffers validated lots and owners and writes them with executemany (ids assigned here)."""
+
+    LOT_SQL = (
+        "INSERT INTO production_lot (id, reference, date, site_id, mineral_id, qty_milli, grade_milli, "
+        "mercury_milli, retort_used, notes, status) VALUES (?,?,?,?,?,?,?,?,?,?, 'in_stock')"
+    )
+    OWNER_SQL = "INSERT INTO lot_owner (lot_id, member_id, share_bp) VALUES (?,?,?)"
+
+    def __init__(self) -> None:
+        self.next_id = (ProductionLot.select(fn.MAX(ProductionLot.id)).scalar() or 0) + 1
+        self.lots: list[tuple] = []
+        self.owners: list[tuple] = []
+
+    def add(self, lot: tuple, owners: list[tuple[int, int]]) -> None:
+        lot_id = self.next_id
+        self.next_id += 1
+        self.lots.append((lot_id, *lot))
+        self.owners.extend((lot_id, m, bp) for m, bp in owners)
+        if len(self.lots) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        cursor = database.cursor()
+        cursor.executemany(self.LOT_SQL, self.lots)
+        cursor.executemany(self.OWNER_SQL, self.owners)
+        self.lots.clear()
+        self.owners.clear()
+
+
+class _References:
+    """Lot references SITE-YYYYMMDD-NNN: given ones must be new; missing ones continue each day's sequence."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, int] = {}
+        self.seen: set[str] = set()
+
+    def take(self, given: str, site_code: str, day) -> str:
+        if given:
+            if given in self.seen or ProductionLot.select().where(ProductionLot.reference == given).exists():
+                raise ValidationError("reference", "“{value}” is already used.", value=given)
+            self.seen.add(given)
+            return given
+        prefix = f"{site_code}-{day:%Y%m%d}-"
+        if prefix not in self.last:
+            self.last[prefix] = int(production.next_reference(site_code, day).rsplit("-", 1)[1]) - 1
+        while True:
+            self.last[prefix] += 1
+            ref = f"{prefix}{self.last[prefix]:03d}"
+            if ref not in self.seen:
+                self.seen.add(ref)
+                return ref
+
+
+def import_lots(actor: Actor, path: str | os.PathLike) -> ImportResult:
+    actor.require("data.import")
+    actor.require("lots.write")
+    sites = {s.code: (s.id, s.status == "active") for s in Site.select()}
+    minerals = {m.name.lower(): (m.id, m.grade_kind) for m in Mineral.select()}
+    members = {
+        no: (mid, st == "active")
+        for mid, no, st in Member.select(Member.id, Member.member_no, Member.status).tuples()
+    }
+    writer, refs = _LotWriter(), _References()
+
+    def handle(rowno: int, r: dict[str, str]) -> None:
+        day = csvio.parse_date(r["date"], "date")
+        site = sites.get(r["site_code"].upper())
+        if site is None:
+            raise ValidationError("site_code", "Unknown site code: {value}.", value=r["site_code"])
+        if not site[1]:
+            raise ValidationError("site_code", "Site {code} is not active.", code=r["site_code"])
+        mineral = minerals.get(r["mineral"].lower())
+        if mineral is None:
+            raise ValidationError("mineral", "Unknown mineral: {value}.", value=r["mineral"])
+        qty = money.qty_to_milli(r["quantity"], "quantity")
+        grade = production.grade_milli(mineral[1], r.get("grade") or "0")
+        owners = _owners(r["owners"], members)
+        hg = production.mercury_milli(r.get("mercury_g") or "0")
+        ref = refs.take(r.get("reference", ""), r["site_code"].upper(), day)
+        writer.add(
+            (
+                ref,
+                day.isoformat(),
+                site[0],
+                mineral[0],
+                qty,
+                grade,
+                hg,
+                int(_bool(r.get("retort_used", ""), "retort_used")),
+                r.get("notes", ""),
+            ),
+            owners,
+        )
+
+    return _run(actor, "lots", path, handle, writer.flush)
+
+
+def import_sales(actor: Actor, path: str | os.PathLike) -> ImportResult:
+    """Post each row as a sale (receipt numbers, ledger, chain); the whole file or nothing."""
+    actor.require("data.import")
+    buyers = {b.name.lower(): b.id for b in Buyer.select()}
+
+    def handle(rowno: int, r: dict[str, str]) -> None:
+        buyer = buyers.get(r["buyer"].lower())
+        if buyer is None:
+            raise ValidationError("buyer", "Unknown buyer: {value}.", value=r["buyer"])
+        refs = [x.strip() for x in r["lot_references"].split(";") if x.strip()]
+        lots = dict(
+            ProductionLot.select(ProductionLot.reference, ProductionLot.id)
+            .where(ProductionLot.reference.in_(refs))
+            .tuples()
+        )
+        for ref in refs:
+            if ref not in lots:
+                raise ValidationError("lot_references", "Unknown lot: {value}.", value=ref)
+        inp = sales.SaleInput(
+            buyer_id=buyer,
+            lot_ids=[lots[x] for x in refs],
+            date=csvio.parse_date(r["date"], "date"),
+            currency=r["currency"].upper(),
+            unit_price=money.parse_decimal(r["unit_price"], "unit_price"),
+            exchange_rate=money.parse_decimal(r.get("exchange_rate") or "1", "exchange_rate"),
+            payment_method=r.get("payment_method") or "cash",
+        )
+        sales.post_sale(actor, inp)
+
+    return _run(actor, "sales", path, handle, lambda: None)
+
+
+IMPORTERS = {"members": import_members, "lots": import_lots, "sales": import_sales}

@@ -1,0 +1,58 @@
+"""Member payouts: from what the cooperative owes a member to the treasury, posted and voidable."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from coop import money
+from coop.chain import PostingLine
+from coop.errors import ValidationError
+from coop.models import Member, Payout, database
+from coop.permissions import Actor
+from coop.services import ledger, posting, settings
+
+
+def pay_member(
+    actor: Actor, member_id: int, amount: Decimal, day: date, method: str = "cash", reference: str = ""
+) -> int:
+    """Post a payout of at most the member's balance: member payable (debit) against treasury (credit)."""
+    actor.require("payouts.post")
+    ccy = settings.get().currency
+    minor = money.to_minor(money.parse_decimal(amount, "amount"), ccy)
+    if minor <= 0:
+        raise ValidationError("amount", "The amount must be greater than zero.")
+    if method not in ledger.TREASURY:
+        raise ValidationError("method", "Unknown payment method {method}.", method=method)
+    posting.check_day(day)
+    with database.atomic():
+        if Member.get_or_none(Member.id == member_id) is None:
+            raise ValidationError("member", "Unknown member: {value}.", value=member_id)
+        balance = ledger.member_balance(actor, member_id)
+        if minor > balance:
+            from coop.i18n import format_money
+
+            raise ValidationError(
+                "amount",
+                "The member is owed only {balance}.",
+                balance=format_money(balance, ccy, settings.get().locale),
+            )
+        row = Payout.create(
+            date=day,
+            member=member_id,
+            amount_minor=minor,
+            method=method,
+            reference=reference.strip(),
+            created_by=actor.username,
+            state="draft",
+        )
+        lines = [
+            PostingLine("member_payable", member_id, None, minor),
+            PostingLine(method, None, None, -minor),
+        ]
+        posting.post(actor, Payout, row.id, day, reference, lines)
+    return row.id
+
+
+def void_payout(actor: Actor, payout_id: int, reason: str) -> None:
+    posting.void(actor, Payout, payout_id, reason)

@@ -1,0 +1,83 @@
+"""Posting and voiding of financial records (sale, payout, tax payment): one mechanism for all three."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from peewee import Model
+
+from coop import chain, workflow
+from coop.chain import PostingLine
+from coop.errors import NotFound, ValidationError
+from coop.models import JournalEntry, database
+from coop.permissions import Actor
+from coop.services import audit
+
+
+def post(
+    actor: Actor, model: type[Model], row_id: int, day: date, memo: str, lines: Sequence[PostingLine]
+) -> str:
+    """Move a draft row to posted: append its journal entry to the chain and store the link's hash.
+
+    Call inside the caller's transaction, after every hashed field of the row is final.
+    """
+    kind = model._meta.table_name
+    workflow.check(kind, "draft", "posted")
+    entry = chain.append(
+        entry_date=day,
+        kind=kind,
+        source_type=kind,
+        source_id=row_id,
+        memo=memo,
+        created_by=actor.username,
+        postings=lines,
+        source=chain.source_snapshot(kind, row_id),
+    )
+    model.update(state="posted", chain_hash=entry.hash).where(model.id == row_id).execute()
+    audit.record(actor, "post", kind, row_id, None, audit.row_dict(model.get_by_id(row_id)))
+    return entry.hash
+
+
+def void(
+    actor: Actor, model: type[Model], row_id: int, reason: str, after: Callable[[int], None] | None = None
+) -> None:
+    """Void a posted row: append the exact reversal of its entry with the reason; the row stays, marked voided."""
+    kind = model._meta.table_name
+    actor.require({"sale": "sales.void", "payout": "payouts.void", "tax_payment": "taxes.void"}[kind])
+    if not reason.strip():
+        raise ValidationError("reason", "Give a reason for the void.")
+    with database.atomic():
+        row = model.get_or_none(model.id == row_id)
+        if row is None:
+            raise NotFound("Record {id} does not exist.", id=row_id)
+        workflow.check(kind, row.state, "voided")
+        original = JournalEntry.get(
+            (JournalEntry.source_type == kind)
+            & (JournalEntry.source_id == row_id)
+            & (JournalEntry.kind == kind)
+        )
+        lines = [
+            PostingLine(p.account, p.member_id, p.tax_rule_id, -p.amount_minor) for p in original.postings
+        ]
+        chain.append(
+            entry_date=date.today(),
+            kind="void",
+            source_type=kind,
+            source_id=row_id,
+            memo=reason.strip(),
+            created_by=actor.username,
+            postings=lines,
+            source=chain.source_snapshot(kind, row_id),
+        )
+        model.update(state="voided", void_reason=reason.strip()).where(model.id == row_id).execute()
+        if after:
+            after(row_id)
+        audit.record(
+            actor, "void", kind, row_id, {"state": "posted"}, {"state": "voided", "reason": reason.strip()}
+        )
+
+
+def check_day(day: date) -> None:
+    if day > date.today():
+        raise ValidationError("date", "The date {date} is in the future.", date=day.isoformat())

@@ -1,0 +1,117 @@
+"""Registers of sites, members, minerals and buyers: validation and saving (census fields, licences)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from coop.errors import ValidationError
+from coop.i18n import N_
+from coop.models import Buyer, Member, Mineral, Site
+from coop.permissions import Actor
+from coop.services import records
+
+SITE_STATUSES = {"active": N_("Active"), "inactive": N_("Inactive"), "abandoned": N_("Abandoned")}
+MEMBER_ROLES = {
+    "digger": N_("Digger"),
+    "washer": N_("Washer"),
+    "transporter": N_("Transporter"),
+    "processor": N_("Processor"),
+    "trader": N_("Trader"),
+    "other": N_("Other"),
+}
+MEMBER_STATUSES = {"active": N_("Active"), "suspended": N_("Suspended"), "left": N_("Left")}
+SEXES = {"F": N_("Female"), "M": N_("Male"), "X": N_("Other / not stated")}
+UNITS = {"g": N_("grams"), "ct": N_("carats"), "kg": N_("kilograms")}
+GRADE_KINDS = {
+    "fineness": N_("Fineness (‰)"),
+    "karat": N_("Karat"),
+    "percent": N_("Grade (%)"),
+    "none": N_("None"),
+}
+BUYER_KINDS = {
+    "comptoir": N_("Comptoir"),
+    "exporter": N_("Exporter"),
+    "refinery": N_("Refinery"),
+    "state": N_("State buyer"),
+}
+
+
+def _coordinate(values: dict, name: str, limit: int) -> None:
+    text = str(values.get(name) or "").strip()
+    if not text:
+        return
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(name, "“{value}” is not a number.", value=text) from None
+    if not -limit <= value <= limit:
+        raise ValidationError(
+            name, "The coordinate must be between -{limit} and {limit} degrees.", limit=limit
+        )
+
+
+def _validate_site(v: dict) -> None:
+    records.require_text(v, "code", N_("The site needs a code."))
+    records.require_text(v, "name", N_("The site needs a name."))
+    records.require_choice(v, "status", SITE_STATUSES)
+    _coordinate(v, "latitude", 90)
+    _coordinate(v, "longitude", 180)
+
+
+def save_site(actor: Actor, site_id: int | None, **values) -> int:
+    values.setdefault("status", "active")
+    values["code"] = str(values.get("code", "")).strip().upper()
+    return records.save(actor, "sites.write", Site, site_id, values, _validate_site, "code")
+
+
+def validate_member_row(v: dict) -> None:
+    """The checks of one member's fields (shared by the form and the CSV import)."""
+    records.require_text(v, "member_no", N_("The member needs a member number."))
+    records.require_text(v, "full_name", N_("The member needs a name."))
+    records.require_choice(v, "role", MEMBER_ROLES)
+    records.require_choice(v, "status", MEMBER_STATUSES)
+    if v.get("sex"):
+        records.require_choice(v, "sex", SEXES)
+    year = v.get("birth_year")
+    if year is not None and not 1900 <= int(year) <= date.today().year - 10:
+        raise ValidationError(
+            "birth_year", "The birth year must be between 1900 and {year}.", year=date.today().year - 10
+        )
+    if not isinstance(v.get("join_date"), date):
+        raise ValidationError("join_date", "The member needs a join date.")
+    records.require_past(v, "join_date")
+    if v.get("site") is not None:
+        records.require_exists(Site, v["site"], "site")
+    if int(v.get("share_capital_minor", 0)) < 0:
+        raise ValidationError("share_capital_minor", "The amount cannot be negative.")
+
+
+def save_member(actor: Actor, member_id: int | None, **values) -> int:
+    values.setdefault("role", "digger")
+    values.setdefault("status", "active")
+    values.setdefault("join_date", date.today())
+    values["member_no"] = str(values.get("member_no", "")).strip()
+    return records.save(actor, "members.write", Member, member_id, values, validate_member_row, "member_no")
+
+
+def _validate_mineral(v: dict) -> None:
+    records.require_text(v, "name", N_("The mineral needs a name."))
+    records.require_choice(v, "unit", UNITS)
+    records.require_choice(v, "grade_kind", GRADE_KINDS)
+
+
+def save_mineral(actor: Actor, mineral_id: int | None, **values) -> int:
+    values.setdefault("unit", "g")
+    values.setdefault("grade_kind", "none")
+    return records.save(actor, "minerals.write", Mineral, mineral_id, values, _validate_mineral, "name")
+
+
+def _validate_buyer(v: dict) -> None:
+    records.require_text(v, "name", N_("The buyer needs a name."))
+    records.require_choice(v, "kind", BUYER_KINDS)
+
+
+def save_buyer(actor: Actor, buyer_id: int | None, **values) -> int:
+    values.setdefault("kind", "comptoir")
+    return records.save(actor, "buyers.write", Buyer, buyer_id, values, _validate_buyer)

@@ -1,0 +1,105 @@
+"""Safety incidents (categories, severities, workflow open → investigating → closed) and mercury entries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from coop import money, workflow
+from coop.errors import NotFound, ValidationError
+from coop.i18n import N_
+from coop.models import Incident, Member, MercuryEntry, Site, database
+from coop.permissions import Actor
+from coop.services import audit, records
+
+CATEGORIES = {
+    "collapse": N_("Collapse / landslide"),
+    "fall": N_("Fall"),
+    "flooding": N_("Flooding / mudrush"),
+    "suffocation": N_("Bad air / suffocation"),
+    "explosives": N_("Explosives"),
+    "machinery": N_("Machinery / tools"),
+    "mercury": N_("Mercury exposure"),
+    "dust": N_("Dust / noise"),
+    "child": N_("Child on site"),
+    "armed_actor": N_("Armed actor"),
+    "other": N_("Other"),
+}
+SEVERITIES = {
+    "near_miss": N_("Near miss"),
+    "first_aid": N_("First aid"),
+    "lost_time": N_("Lost time"),
+    "disability": N_("Permanent disability"),
+    "fatality": N_("Fatality"),
+}
+MERCURY_KINDS = {"purchased": N_("Purchased"), "used": N_("Used")}
+
+
+def _validate_incident(v: dict) -> None:
+    records.require_exists(Site, v.get("site"), "site")
+    records.require_choice(v, "category", CATEGORIES)
+    records.require_choice(v, "severity", SEVERITIES)
+    records.require_past(v, "occurred_at")
+    if not isinstance(v.get("occurred_at"), datetime):
+        raise ValidationError("occurred_at", "Give the date and time of the incident.")
+    for name in ("injured", "fatalities"):
+        if not 0 <= int(v.get(name, 0)) <= 1000:
+            raise ValidationError(name, "The number must be between 0 and 1000.")
+    if v.get("severity") == "fatality" and int(v.get("fatalities", 0)) < 1:
+        raise ValidationError("fatalities", "A fatal incident needs the number of people who died.")
+    if v.get("reported_to_authority") and not v.get("reported_on"):
+        raise ValidationError("reported_on", "Give the date it was reported to the authority.")
+    records.require_past(v, "reported_on")
+    records.require_text(v, "description", N_("Describe what happened."))
+
+
+def save_incident(actor: Actor, incident_id: int | None, **values) -> int:
+    """Record or correct an incident; its state changes only through `move_incident`."""
+    if incident_id is None:
+        values["state"] = "open"
+    else:
+        values.pop("state", None)
+    return records.save(actor, "incidents.write", Incident, incident_id, values, _validate_incident)
+
+
+def move_incident(actor: Actor, incident_id: int, target: str) -> None:
+    actor.require("incidents.write")
+    with database.atomic():
+        row = Incident.get_or_none(Incident.id == incident_id)
+        if row is None:
+            raise NotFound("Incident {id} does not exist.", id=incident_id)
+        workflow.check("incident", row.state, target)
+        Incident.update(state=target).where(Incident.id == incident_id).execute()
+        audit.record(actor, "state", "incident", incident_id, {"state": row.state}, {"state": target})
+
+
+def record_mercury(
+    actor: Actor,
+    *,
+    site_id: int,
+    day: date,
+    kind: str,
+    grams: Decimal,
+    member_id: int | None = None,
+    supplier: str = "",
+    retort_used: bool = False,
+) -> int:
+    """A purchase or a use of mercury in grams; the Hg:Au ratio is derived in reports, never stored."""
+    values = {
+        "site": site_id,
+        "date": day,
+        "kind": kind,
+        "member": member_id,
+        "supplier": supplier.strip(),
+        "retort_used": bool(retort_used),
+        "grams_milli": money.qty_to_milli(grams, "grams"),
+    }
+
+    def validate(v: dict) -> None:
+        records.require_exists(Site, v["site"], "site")
+        records.require_choice(v, "kind", MERCURY_KINDS)
+        records.require_past(v, "date")
+        if v["member"] is not None:
+            records.require_exists(Member, v["member"], "member")
+
+    return records.save(actor, "mercury.write", MercuryEntry, None, values, validate)

@@ -1,0 +1,249 @@
+"""Sales: compute a sale from in-stock lots, post it (receipt number, ledger, chain) in one transaction, void it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from peewee import fn
+
+from coop import money
+from coop.chain import PostingLine
+from coop.errors import NotFound, ValidationError
+from coop.models import Buyer, LotOwner, Member, ProductionLot, ReceiptCounter, Sale, SaleLot, database
+from coop.permissions import Actor
+from coop.services import posting, settings, taxes
+
+PAYMENT_METHODS = ("cash", "mobile_money", "bank")
+
+
+@dataclass(frozen=True)
+class SaleInput:
+    buyer_id: int
+    lot_ids: Sequence[int]
+    date: date
+    currency: str
+    unit_price: Decimal  # major units of `currency` per unit (per unit of fine metal if fineness applies)
+    exchange_rate: Decimal = Decimal(1)  # ledger currency per 1 unit of `currency`
+    payment_method: str = "cash"
+
+
+@dataclass(frozen=True)
+class TaxLine:
+    rule_id: int
+    name: str
+    authority: str
+    rate_bp: int
+    base_minor: int
+    amount_minor: int
+    withheld: bool
+
+
+@dataclass(frozen=True)
+class OwnerShare:
+    member_id: int
+    member_no: str
+    name: str
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class SaleComputation:
+    currency: str
+    local_currency: str
+    rate_micro: int
+    unit_price_minor: int
+    qty_milli: int
+    priced_qty_milli: int
+    lot_values: list[tuple[int, int]]
+    gross_minor: int
+    gross_local_minor: int
+    levy_bp: int
+    levy_minor: int
+    taxes: list[TaxLine] = field(default_factory=list)
+    withheld_minor: int = 0
+    net_minor: int = 0
+    shares: list[OwnerShare] = field(default_factory=list)
+
+
+def priced_qty(lot: ProductionLot) -> int:
+    """Quantity the price applies to: fine metal (gross × fineness ‰) where fineness applies, else gross."""
+    if lot.mineral.grade_kind == "fineness" and lot.grade_milli:
+        return int(money.round_to(Decimal(lot.qty_milli) * lot.grade_milli / 1_000_000, 0))
+    return lot.qty_milli
+
+
+def _load_lots(lot_ids: Sequence[int]) -> list[ProductionLot]:
+    if not lot_ids:
+        raise ValidationError("lots", "A sale needs at least one lot.")
+    if len(set(lot_ids)) != len(lot_ids):
+        raise ValidationError("lots", "The same lot is listed twice.")
+    lots = {lot.id: lot for lot in ProductionLot.select().where(ProductionLot.id.in_(list(lot_ids)))}
+    for lot_id in lot_ids:
+        if lot_id not in lots:
+            raise NotFound("Lot {id} does not exist.", id=lot_id)
+        if lots[lot_id].status != "in_stock":
+            raise ValidationError(
+                "lots",
+                "Lot {reference} is not in stock (it is sold or voided).",
+                reference=lots[lot_id].reference,
+            )
+    if len({lot.mineral_id for lot in lots.values()}) > 1:
+        raise ValidationError("lots", "All lots of one sale must be of the same mineral.")
+    return [lots[i] for i in lot_ids]
+
+
+def _check_terms(inp: SaleInput, local: str) -> tuple[int, int]:
+    posting.check_day(inp.date)
+    if inp.payment_method not in PAYMENT_METHODS:
+        raise ValidationError("payment_method", "Unknown payment method {method}.", method=inp.payment_method)
+    price = money.to_minor(money.parse_decimal(inp.unit_price, "unit_price"), inp.currency)
+    if price <= 0:
+        raise ValidationError("unit_price", "The unit price must be greater than zero.")
+    if inp.currency.upper() == local:
+        return price, money.RATE_SCALE
+    return price, money.rate_to_micro(inp.exchange_rate)
+
+
+def _owner_shares(lots: list[ProductionLot], lot_parts: list[int]) -> list[OwnerShare]:
+    totals: dict[int, int] = {}
+    for lot, part in zip(lots, lot_parts, strict=True):
+        owners = list(LotOwner.select().where(LotOwner.lot == lot.id).order_by(LotOwner.id))
+        if not owners or sum(o.share_bp for o in owners) != money.BP:
+            raise ValidationError(
+                "lots",
+                "The owners' shares of lot {reference} do not add up to 100%.",
+                reference=lot.reference,
+            )
+        for owner, amount in zip(owners, money.split(part, [o.share_bp for o in owners]), strict=True):
+            totals[owner.member_id] = totals.get(owner.member_id, 0) + amount
+    members = {m.id: m for m in Member.select().where(Member.id.in_(list(totals)))}
+    return [
+        OwnerShare(mid, members[mid].member_no, members[mid].full_name, amt)
+        for mid, amt in sorted(totals.items(), key=lambda kv: members[kv[0]].member_no)
+    ]
+
+
+def compute(inp: SaleInput) -> SaleComputation:
+    """Everything a sale will post, computed without writing: used for the live preview and by post_sale."""
+    coop = settings.get()
+    buyer = Buyer.get_or_none(Buyer.id == inp.buyer_id)
+    if buyer is None:
+        raise ValidationError("buyer", "Choose a buyer.")
+    currency = inp.currency.upper()
+    price, rate = _check_terms(inp, coop.currency)
+    lots = _load_lots(inp.lot_ids)
+    values = [money.value_of(priced_qty(lot), price) for lot in lots]
+    gross = sum(values)
+    gross_local = money.convert(gross, currency, coop.currency, rate)
+    levy = money.apply_bp(gross_local, coop.levy_bp)
+    rules = taxes.applicable_rules(lots[0].mineral_id, buyer.kind, inp.date)
+    lines = [
+        TaxLine(
+            r.id,
+            r.name,
+            r.authority,
+            r.rate_bp,
+            gross_local,
+            money.apply_bp(gross_local, r.rate_bp),
+            r.withheld,
+        )
+        for r in rules
+    ]
+    withheld = sum(t.amount_minor for t in lines if t.withheld)
+    net = gross_local - levy - withheld
+    if gross_local <= 0 or net < 0:
+        raise ValidationError("unit_price", "The sale value is too small to cover the levy and taxes.")
+    shares = _owner_shares(lots, money.split(net, values))
+    return SaleComputation(
+        currency=currency,
+        local_currency=coop.currency,
+        rate_micro=rate,
+        unit_price_minor=price,
+        qty_milli=sum(lot.qty_milli for lot in lots),
+        priced_qty_milli=sum(priced_qty(lot) for lot in lots),
+        lot_values=[(lot.id, v) for lot, v in zip(lots, values, strict=True)],
+        gross_minor=gross,
+        gross_local_minor=gross_local,
+        levy_bp=coop.levy_bp,
+        levy_minor=levy,
+        taxes=lines,
+        withheld_minor=withheld,
+        net_minor=net,
+        shares=shares,
+    )
+
+
+def _postings(c: SaleComputation, method: str) -> list[PostingLine]:
+    lines = [PostingLine(method, None, None, c.gross_local_minor)]
+    if c.levy_minor:
+        lines.append(PostingLine("levy_income", None, None, -c.levy_minor))
+    for t in c.taxes:
+        lines.append(PostingLine("tax_payable", None, t.rule_id, -t.amount_minor))
+        if not t.withheld:
+            lines.append(PostingLine("tax_expense", None, t.rule_id, t.amount_minor))
+    lines += [PostingLine("member_payable", s.member_id, None, -s.amount_minor) for s in c.shares]
+    return [p for p in lines if p.amount_minor]
+
+
+def _next_receipt_no(series: str) -> int:
+    ReceiptCounter.insert(series=series, last_no=0).on_conflict_ignore().execute()
+    ReceiptCounter.update(last_no=ReceiptCounter.last_no + 1).where(ReceiptCounter.series == series).execute()
+    return ReceiptCounter.get_by_id(series).last_no
+
+
+def _refuse_backdating(series: str, day: date) -> None:
+    last = Sale.select(fn.MAX(Sale.date)).where((Sale.series == series) & (Sale.state != "draft")).scalar()
+    if last is not None and day < (last if isinstance(last, date) else date.fromisoformat(str(last))):
+        raise ValidationError(
+            "date",
+            "A sale cannot be dated before the last posted sale of its series ({date}).",
+            date=str(last),
+        )
+
+
+def post_sale(actor: Actor, inp: SaleInput) -> int:
+    """Validate, compute and post a sale in ONE transaction; returns the sale id."""
+    actor.require("sales.post")
+    with database.atomic():
+        c = compute(inp)
+        coop = settings.get()
+        series = settings.fiscal_series(inp.date, coop.fiscal_year_start)
+        _refuse_backdating(series, inp.date)
+        sale = Sale.create(
+            series=series,
+            date=inp.date,
+            buyer=inp.buyer_id,
+            currency=c.currency,
+            unit_price_minor=c.unit_price_minor,
+            rate_micro=c.rate_micro,
+            qty_milli=c.qty_milli,
+            priced_qty_milli=c.priced_qty_milli,
+            gross_minor=c.gross_minor,
+            gross_local_minor=c.gross_local_minor,
+            levy_minor=c.levy_minor,
+            tax_minor=c.withheld_minor,
+            net_minor=c.net_minor,
+            payment_method=inp.payment_method,
+            created_by=actor.username,
+            state="draft",
+        )
+        SaleLot.insert_many(
+            [{"sale": sale.id, "lot": lot_id, "value_minor": v} for lot_id, v in c.lot_values]
+        ).execute()
+        Sale.update(receipt_no=_next_receipt_no(series)).where(Sale.id == sale.id).execute()
+        posting.post(actor, Sale, sale.id, inp.date, "", _postings(c, inp.payment_method))
+        ProductionLot.update(status="sold").where(ProductionLot.id.in_(list(inp.lot_ids))).execute()
+    return sale.id
+
+
+def _lots_back_in_stock(sale_id: int) -> None:
+    lot_ids = [sl.lot_id for sl in SaleLot.select().where(SaleLot.sale == sale_id)]
+    ProductionLot.update(status="in_stock").where(ProductionLot.id.in_(lot_ids)).execute()
+
+
+def void_sale(actor: Actor, sale_id: int, reason: str) -> None:
+    """Void a posted sale: reversing entry with a reason, lots back in stock; the sale row stays."""
+    posting.void(actor, Sale, sale_id, reason, after=_lots_back_in_stock)

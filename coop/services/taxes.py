@@ -1,0 +1,294 @@
+"""Tax rules as data (with sourced presets), tax payments, and the period tax summary for filings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from peewee import fn
+
+from coop import money
+from coop.chain import PostingLine
+from coop.errors import NotFound, ValidationError
+from coop.i18n import N_
+from coop.models import (
+    JournalEntry,
+    Mineral,
+    Posting,
+    ProductionLot,
+    Sale,
+    SaleLot,
+    TaxPayment,
+    TaxRule,
+    database,
+)
+from coop.permissions import Actor
+from coop.services import audit, ledger, posting
+
+CHECK_NOTE = N_("Preset: check the current rate with your authority.")
+
+# (country, name, authority, rate_bp, mineral name or None, buyer kind, withheld, source)
+PRESETS: dict[str, list[tuple[str, str, int, str | None, str, bool, str]]] = {
+    "TZ": [
+        ("Royalty", "Mining Commission", 600, None, "", True, "Mining Act: 6% of gross value"),
+        (
+            "Royalty",
+            "Mining Commission",
+            400,
+            "Gold",
+            "refinery",
+            True,
+            "4% on gold sold to domestic refineries",
+        ),
+        ("Inspection fee", "Mining Commission", 100, None, "", True, "1% of gross value"),
+    ],
+    "BO": [
+        ("Regalía minera", "SENARECOM", 250, "Gold", "", True, "Small-scale gold, marginal deposits: 2.5%"),
+    ],
+    "CD": [
+        ("Redevance minière", "DGRAD", 350, None, "", True, "Mining Code 2018: non-ferrous/base metals 3.5%"),
+        ("Redevance minière", "DGRAD", 1000, "Cobalt", "", True, "Strategic substance (cobalt): 10%"),
+    ],
+}
+
+
+def load_presets(actor: Actor, country: str, valid_from: date) -> list[int]:
+    """Create the preset rules of a country (marked 'check with your authority'); returns their ids."""
+    actor.require("taxrules.write")
+    ids = []
+    minerals = {m.name: m.id for m in Mineral.select()}
+    for name, authority, bp, mineral, buyer_kind, withheld, source in PRESETS.get(country.upper(), []):
+        if mineral is not None and mineral not in minerals:
+            continue
+        ids.append(
+            save_rule(
+                actor,
+                None,
+                name=name,
+                authority=authority,
+                rate_bp=bp,
+                mineral=minerals.get(mineral) if mineral else None,
+                buyer_kind=buyer_kind,
+                valid_from=valid_from,
+                withheld=withheld,
+                note=f"{source}. {CHECK_NOTE}",
+            )
+        )
+    return ids
+
+
+def save_rule(actor: Actor, rule_id: int | None, **values) -> int:
+    """Create (rule_id None) or change a tax rule. Changing a rate for new sales = end one rule, start another."""
+    actor.require("taxrules.write")
+    if not str(values.get("name", "")).strip():
+        raise ValidationError("name", "The tax needs a name.")
+    if not str(values.get("authority", "")).strip():
+        raise ValidationError("authority", "Name the authority that collects the tax.")
+    if not 0 < int(values.get("rate_bp", 0)) <= 5000:
+        raise ValidationError("rate_bp", "The rate must be above 0% and at most 50%.")
+    if values.get("valid_to") and values["valid_to"] < values["valid_from"]:
+        raise ValidationError("valid_to", "The end date is before the start date.")
+    with database.atomic():
+        if rule_id is None:
+            rule = TaxRule.create(**values)
+            audit.record(actor, "create", "tax_rule", rule.id, None, values)
+            return rule.id
+        old = TaxRule.get_or_none(TaxRule.id == rule_id)
+        if old is None:
+            raise NotFound("Tax rule {id} does not exist.", id=rule_id)
+        TaxRule.update(**values).where(TaxRule.id == rule_id).execute()
+        audit.record(actor, "update", "tax_rule", rule_id, audit.row_dict(old), values)
+        return rule_id
+
+
+def applicable_rules(mineral_id: int, buyer_kind: str, day: date) -> list[TaxRule]:
+    """Rules in force on `day` for a mineral and buyer; per tax name the most specific rule wins."""
+    q = TaxRule.select().where(
+        (TaxRule.valid_from <= day)
+        & ((TaxRule.valid_to.is_null()) | (TaxRule.valid_to >= day))
+        & ((TaxRule.mineral.is_null()) | (TaxRule.mineral == mineral_id))
+        & ((TaxRule.buyer_kind == "") | (TaxRule.buyer_kind == buyer_kind))
+    )
+    best: dict[tuple[str, str], TaxRule] = {}
+    for rule in q.order_by(TaxRule.id):
+        key = (rule.name, rule.authority)
+        rank = (rule.mineral_id is not None) + 2 * (rule.buyer_kind != "")
+        if key not in best or rank > (best[key].mineral_id is not None) + 2 * (best[key].buyer_kind != ""):
+            best[key] = rule
+    return sorted(best.values(), key=lambda r: r.id)
+
+
+def pay(
+    actor: Actor,
+    *,
+    authority: str,
+    amount: Decimal,
+    day: date,
+    period_from: date,
+    period_to: date,
+    reference: str = "",
+    rule_id: int | None = None,
+    method: str = "bank",
+) -> int:
+    """Record a posted tax payment: tax payable (debit) against the treasury account (credit)."""
+    actor.require("taxes.pay")
+    from coop.services import settings
+
+    ccy = settings.get().currency
+    minor = money.to_minor(money.parse_decimal(amount, "amount"), ccy)
+    if minor <= 0:
+        raise ValidationError("amount", "The amount must be greater than zero.")
+    if not authority.strip():
+        raise ValidationError("authority", "Name the authority that was paid.")
+    if period_to < period_from:
+        raise ValidationError("period_to", "The end date is before the start date.")
+    posting.check_day(day)
+    if method not in ledger.TREASURY:
+        raise ValidationError("method", "Unknown payment method {method}.", method=method)
+    with database.atomic():
+        row = TaxPayment.create(
+            date=day,
+            authority=authority.strip(),
+            tax_rule=rule_id,
+            period_from=period_from,
+            period_to=period_to,
+            amount_minor=minor,
+            reference=reference.strip(),
+            created_by=actor.username,
+            state="draft",
+        )
+        lines = [PostingLine("tax_payable", None, rule_id, minor), PostingLine(method, None, None, -minor)]
+        posting.post(actor, TaxPayment, row.id, day, reference, lines)
+    return row.id
+
+
+def void_payment(actor: Actor, payment_id: int, reason: str) -> None:
+    posting.void(actor, TaxPayment, payment_id, reason)
+
+
+@dataclass(frozen=True)
+class MineralSales:
+    mineral: str
+    unit: str
+    sales: int
+    qty_milli: int
+    priced_qty_milli: int
+    gross_local_minor: int
+
+
+@dataclass(frozen=True)
+class TaxDue:
+    rule_id: int
+    name: str
+    authority: str
+    rate_bp: int
+    base_minor: int
+    due_minor: int
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    payment_id: int
+    date: date
+    authority: str
+    reference: str
+    amount_minor: int
+
+
+@dataclass
+class TaxSummary:
+    period_from: date
+    period_to: date
+    currency: str
+    authority: str | None
+    by_mineral: list[MineralSales] = field(default_factory=list)
+    taxes: list[TaxDue] = field(default_factory=list)
+    payments: list[PaymentLine] = field(default_factory=list)
+
+    @property
+    def due_minor(self) -> int:
+        return sum(t.due_minor for t in self.taxes)
+
+    @property
+    def paid_minor(self) -> int:
+        return sum(p.amount_minor for p in self.payments)
+
+    @property
+    def balance_minor(self) -> int:
+        return self.due_minor - self.paid_minor
+
+
+def _by_mineral(start: date, end: date) -> list[MineralSales]:
+    posted = (Sale.date >= start) & (Sale.date <= end) & (Sale.state == "posted")
+    gross = dict(Sale.select(Sale.id, Sale.gross_local_minor).where(posted).tuples())
+    q = (
+        SaleLot.select(Mineral.name, Mineral.unit, SaleLot.sale, fn.SUM(ProductionLot.qty_milli))
+        .join(ProductionLot)
+        .join(Mineral)
+        .switch(SaleLot)
+        .join(Sale)
+        .where(posted)
+        .group_by(SaleLot.sale, Mineral.id)
+        .tuples()
+    )
+    priced = dict(Sale.select(Sale.id, Sale.priced_qty_milli).where(posted).tuples())
+    acc: dict[tuple[str, str], list[int]] = {}
+    for name, unit, sale_id, qty in q:
+        row = acc.setdefault((name, unit), [0, 0, 0, 0])
+        row[0] += 1
+        row[1] += int(qty)
+        row[2] += priced[sale_id]
+        row[3] += gross[sale_id]
+    return [MineralSales(n, u, *v) for (n, u), v in sorted(acc.items())]
+
+
+def summary(actor: Actor, start: date, end: date, authority: str | None = None) -> TaxSummary:
+    """Sales by mineral, each tax's base and amount due, payments made and the balance for a period."""
+    actor.require("reports.read")
+    from coop.services import settings
+
+    if end < start:
+        raise ValidationError("to", "The end date is before the start date.")
+    out = TaxSummary(start, end, settings.get().currency, authority, by_mineral=_by_mineral(start, end))
+    q = (
+        Posting.select(
+            TaxRule.id,
+            TaxRule.name,
+            TaxRule.authority,
+            TaxRule.rate_bp,
+            fn.SUM(Posting.amount_minor),
+            fn.SUM(Sale.gross_local_minor),
+        )
+        .join(JournalEntry)
+        .join(Sale, on=(JournalEntry.source_id == Sale.id))
+        .switch(Posting)
+        .join(TaxRule)
+        .where(
+            (JournalEntry.kind == "sale")
+            & (Posting.account == "tax_payable")
+            & (Sale.state == "posted")
+            & (Sale.date >= start)
+            & (Sale.date <= end)
+        )
+        .group_by(TaxRule.id)
+        .order_by(TaxRule.authority, TaxRule.name, TaxRule.id)
+        .tuples()
+    )
+    for rule_id, name, auth, bp, total, base in q:
+        if authority and auth != authority:
+            continue
+        out.taxes.append(TaxDue(rule_id, name, auth, bp, int(base), -int(total)))
+    pay_q = (
+        TaxPayment.select()
+        .where(
+            (TaxPayment.state == "posted") & (TaxPayment.period_from <= end) & (TaxPayment.period_to >= start)
+        )
+        .order_by(TaxPayment.date, TaxPayment.id)
+    )
+    out.payments = [
+        PaymentLine(p.id, p.date, p.authority, p.reference, p.amount_minor)
+        for p in pay_q
+        if not authority or p.authority == authority
+    ]
+    return out

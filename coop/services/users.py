@@ -1,0 +1,171 @@
+"""User accounts: argon2id passwords, login with lockout, roles, and the last-manager guard."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from coop.errors import AuthError, NotFound, ValidationError
+from coop.models import Member, User, database
+from coop.permissions import ROLES, Actor
+from coop.services import audit
+
+# OWASP minimum for argon2id: 19 MiB, 2 iterations, parallelism 1.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+MAX_FAILURES = 10
+LOCK_MINUTES = 15
+MIN_PASSWORD = 8
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError("password", "The password needs at least {n} characters.", n=MIN_PASSWORD)
+
+
+def _check_role(role: str, member_id: int | None) -> None:
+    if role not in ROLES:
+        raise ValidationError("role", "“{value}” is not one of the allowed values.", value=role)
+    if role == "member" and (member_id is None or Member.get_or_none(Member.id == member_id) is None):
+        raise ValidationError("member", "A member account must be linked to a member of the register.")
+
+
+def count_users() -> int:
+    return User.select().count()
+
+
+def add_user(
+    actor: Actor | None,
+    username: str,
+    password: str,
+    role: str,
+    member_id: int | None = None,
+    locale: str = "",
+) -> int:
+    """Create an account. `actor` None is allowed only for the very first account (a manager)."""
+    first = count_users() == 0
+    if actor is None and not (first and role == "manager"):
+        raise AuthError("Only a manager can add accounts.")
+    if actor is not None:
+        actor.require("users.manage")
+    username = username.strip()
+    if not username:
+        raise ValidationError("username", "Choose a user name.")
+    _check_password(password)
+    _check_role(role, member_id)
+    with database.atomic():
+        if User.select().where(User.username == username).exists():
+            raise ValidationError("username", "“{value}” is already used.", value=username)
+        user = User.create(
+            username=username, password_hash=HASHER.hash(password), role=role, member=member_id, locale=locale
+        )
+        audit.record(
+            actor or Actor(username, role),
+            "create",
+            "user",
+            user.id,
+            None,
+            {"username": username, "role": role, "member": member_id},
+        )
+    return user.id
+
+
+def _actor(user: User) -> Actor:
+    return Actor(username=user.username, role=user.role, user_id=user.id, member_id=user.member_id)
+
+
+def login(username: str, password: str, now: datetime | None = None) -> Actor:
+    """Check a password; count failures, lock after MAX_FAILURES, rehash when parameters rose."""
+    now = now or datetime.now()
+    user = User.get_or_none(User.username == username.strip())
+    if user is None or not user.active:
+        _audit_failure(username, None)
+        raise AuthError("Wrong user name or password.")
+    if user.locked_until and user.locked_until > now:
+        _audit_failure(username, user.id)
+        raise AuthError(
+            "This account is locked until {time}. A manager can unlock it.",
+            time=user.locked_until.strftime("%H:%M"),
+        )
+    try:
+        HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        _register_failure(user, now)
+        raise AuthError("Wrong user name or password.") from None
+    with database.atomic():
+        fields: dict[str, object] = {"failed_attempts": 0, "locked_until": None}
+        if HASHER.check_needs_rehash(user.password_hash):
+            fields["password_hash"] = HASHER.hash(password)
+        User.update(**fields).where(User.id == user.id).execute()
+        audit.record(_actor(user), "login", "user", user.id)
+    return _actor(user)
+
+
+def _audit_failure(username: str, user_id: int | None) -> None:
+    with database.atomic():
+        audit.record(Actor(username or "?", "none"), "login_failed", "user", user_id)
+
+
+def _register_failure(user: User, now: datetime) -> None:
+    failures = user.failed_attempts + 1
+    lock = (
+        now + timedelta(minutes=LOCK_MINUTES)
+        if failures >= MAX_FAILURES and not _is_last_manager(user)
+        else None
+    )
+    with database.atomic():
+        User.update(failed_attempts=failures, locked_until=lock).where(User.id == user.id).execute()
+        audit.record(
+            Actor(user.username, user.role),
+            "login_failed",
+            "user",
+            user.id,
+            None,
+            {"failed_attempts": failures, "locked_until": lock},
+        )
+
+
+def _is_last_manager(user: User) -> bool:
+    managers = User.select().where((User.role == "manager") & (User.active == True))  # noqa: E712
+    return user.role == "manager" and managers.count() <= 1
+
+
+def unlock(actor: Actor, user_id: int) -> None:
+    actor.require("users.manage")
+    with database.atomic():
+        User.update(failed_attempts=0, locked_until=None).where(User.id == user_id).execute()
+        audit.record(actor, "unlock", "user", user_id)
+
+
+def change_role(actor: Actor, user_id: int, role: str, member_id: int | None = None) -> None:
+    actor.require("users.manage")
+    _check_role(role, member_id)
+    with database.atomic():
+        user = User.get_or_none(User.id == user_id)
+        if user is None:
+            raise NotFound("User {id} does not exist.", id=user_id)
+        if role != "manager" and _is_last_manager(user):
+            raise ValidationError("role", "The last manager account cannot be demoted.")
+        User.update(role=role, member=member_id).where(User.id == user_id).execute()
+        audit.record(
+            actor, "update", "user", user_id, {"role": user.role}, {"role": role, "member": member_id}
+        )
+
+
+def set_password(actor: Actor, user_id: int, password: str) -> None:
+    if actor.user_id != user_id:
+        actor.require("users.manage")
+    _check_password(password)
+    with database.atomic():
+        User.update(password_hash=HASHER.hash(password)).where(User.id == user_id).execute()
+        audit.record(actor, "password", "user", user_id)
+
+
+def set_locale(actor: Actor, user_id: int, locale: str) -> None:
+    """A user's own language choice (stored per user)."""
+    if actor.user_id != user_id:
+        actor.require("users.manage")
+    with database.atomic():
+        User.update(locale=locale).where(User.id == user_id).execute()
+        audit.record(actor, "update", "user", user_id, None, {"locale": locale})

@@ -1,0 +1,1 @@
+"""Tests mirroring the packages: core (tests/), UI (tests/ui), reliability (tests/reliability)."""
