@@ -14,7 +14,6 @@ import pytest  # noqa: E402
 
 from coop import i18n  # noqa: E402
 from coop.db import open_database  # noqa: E402
-from coop.models import database  # noqa: E402
 from coop.permissions import SYSTEM  # noqa: E402
 from coop.services import production, registry, sales, settings, taxes  # noqa: E402
 
