@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import peewee
 from peewee import SqliteDatabase
 
 from coop import models
@@ -27,7 +28,7 @@ def open_database(path: str | os.PathLike, *, migrate: bool = True) -> SqliteDat
     try:
         db.connect(reuse_if_open=True)
         _check_pragmas(db, in_memory=path == ":memory:")
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
         db.close()
         raise StorageError(
             "The file {path} is not a CoopLedger database or is damaged ({detail}).",

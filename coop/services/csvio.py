@@ -2,34 +2,56 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from coop.errors import ErrorList, ValidationError
 
 MAX_FIELD = 10_000  # characters; longer cells are refused, not truncated
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _decoded_lines(handle: BinaryIO) -> Iterator[str]:
+    """Decode line by line so a bad byte is reported on its own line, not on the first one."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _encoding_error(number) from None
+
+
+def _check_cells(header: list[str], cells: list[str], rowno: int) -> dict[str, str]:
+    if len(cells) > len(header):
+        raise ValidationError("file", "The row has more cells than the header.", row=rowno)
+    for name, cell in zip(header, cells, strict=False):
+        if len(cell) > MAX_FIELD:
+            raise ValidationError(name, "The cell is longer than {n} characters.", row=rowno, n=MAX_FIELD)
+        if _CONTROL.search(cell):
+            raise ValidationError(name, "The cell contains invisible control characters.", row=rowno)
+    return {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
 
 
 def open_rows(path: str | os.PathLike, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row number, {column: text}) from a UTF-8 CSV; row 1 is the header. Raises typed errors."""
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")
+        handle = open(path, "rb")
     except OSError as exc:
         raise ValidationError(
             "file", "Cannot read {path}: {reason}", path=str(path), reason=exc.strerror
         ) from None
     with handle:
-        try:
-            head = handle.readline()
-        except UnicodeDecodeError:
-            raise _encoding_error(1) from None
+        lines = _decoded_lines(handle)
+        head = next(lines, "")
         delimiter = ";" if head.count(";") > head.count(",") else ","
         header = [h.strip().lower() for h in next(csv.reader([head], delimiter=delimiter), [])]
         missing = [c for c in required if c not in header]
@@ -37,7 +59,7 @@ def open_rows(path: str | os.PathLike, required: Iterable[str]) -> Iterator[tupl
             raise ValidationError(
                 missing[0], "The column “{column}” is missing from the header.", row=1, column=missing[0]
             )
-        reader = csv.reader(handle, delimiter=delimiter)
+        reader = csv.reader(lines, delimiter=delimiter)
         rowno = 1
         while True:
             rowno += 1
@@ -45,22 +67,12 @@ def open_rows(path: str | os.PathLike, required: Iterable[str]) -> Iterator[tupl
                 cells = next(reader)
             except StopIteration:
                 return
-            except UnicodeDecodeError:
-                raise _encoding_error(rowno) from None
             except csv.Error as exc:
                 raise ValidationError(
                     "file", "The file is not valid CSV: {detail}", row=rowno, detail=str(exc)
                 ) from None
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(header):
-                raise ValidationError("file", "The row has more cells than the header.", row=rowno)
-            for name, cell in zip(header, cells, strict=False):
-                if len(cell) > MAX_FIELD:
-                    raise ValidationError(
-                        name, "The cell is longer than {n} characters.", row=rowno, n=MAX_FIELD
-                    )
-            yield rowno, {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+            if any(c.strip() for c in cells):
+                yield rowno, _check_cells(header, cells, rowno)
 
 
 def _encoding_error(row: int) -> ValidationError:

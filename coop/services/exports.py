@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 
 from coop import money
 from coop.errors import ValidationError
@@ -44,14 +45,19 @@ _TABLE_NAMES = {
 TABLES = ("members", "lots") + RAW_TABLES
 
 
+def _plain(value: Decimal) -> str:
+    """A decimal without exponent or trailing zeros: 820, 12.5, 0."""
+    return format(value.normalize(), "f") if value else "0"
+
+
 def _qty(milli: int) -> str:
-    return str(money.milli_to_qty(milli).normalize()) if milli else "0"
+    return _plain(money.milli_to_qty(milli))
 
 
 def _member_rows() -> Iterator[list]:
     ccy = settings.get().currency
-    q = Member.select(Member, Site.code).join(Site, join_type="LEFT OUTER").order_by(Member.member_no)
-    for m in q:
+    codes = dict(Site.select(Site.id, Site.code).tuples())
+    for m in Member.select().order_by(Member.member_no):
         yield [
             m.member_no,
             m.full_name,
@@ -61,7 +67,7 @@ def _member_rows() -> Iterator[list]:
             m.card_expiry or "",
             m.phone,
             m.community,
-            m.site.code if m.site_id else "",
+            codes.get(m.site_id, ""),
             m.role,
             m.join_date,
             m.status,
@@ -78,7 +84,7 @@ def _lot_rows() -> Iterator[list]:
         .tuples()
     )
     for lot_id, no, bp in q:
-        owners.setdefault(lot_id, []).append(f"{no}:{money.from_minor(bp, 'USD').normalize()}")
+        owners.setdefault(lot_id, []).append(f"{no}:{_plain(Decimal(bp) / 100)}")
     lots = (
         ProductionLot.select(ProductionLot, Site.code, Mineral.name)
         .join(Site)
