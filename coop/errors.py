@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -63,14 +62,12 @@ class StorageError(CoopError):
     """The database file cannot be used (disk full, read-only, locked, missing, newer version)."""
 
 
-@dataclass
 class ErrorList(CoopError):
     """Many validation problems reported at once (e.g. a whole CSV file)."""
 
-    errors: list[ValidationError] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        CoopError.__init__(self, "{count} problems found.", count=len(self.errors))
+    def __init__(self, errors: list[ValidationError]) -> None:
+        super().__init__("{count} problems found.", count=len(errors))
+        self.errors = errors
 
     def message(self) -> str:
         from coop.i18n import ngettext
