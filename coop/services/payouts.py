@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from coop import money
 from coop.chain import PostingLine
 from coop.errors import ValidationError
 from coop.models import Member, Payout, database
@@ -18,13 +17,8 @@ def pay_member(
 ) -> int:
     """Post a payout of at most the member's balance: member payable (debit) against treasury (credit)."""
     actor.require("payouts.post")
+    minor = posting.payment_minor(amount, day, method)
     ccy = settings.get().currency
-    minor = money.to_minor(money.parse_decimal(amount, "amount"), ccy)
-    if minor <= 0:
-        raise ValidationError("amount", "The amount must be greater than zero.")
-    if method not in ledger.TREASURY:
-        raise ValidationError("method", "Unknown payment method {method}.", method=method)
-    posting.check_day(day)
     with database.atomic():
         if Member.get_or_none(Member.id == member_id) is None:
             raise ValidationError("member", "Unknown member: {value}.", value=member_id)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 
 from peewee import Model
 
-from coop import chain, workflow
+from coop import chain, money, workflow
 from coop.chain import PostingLine
 from coop.errors import NotFound, ValidationError
 from coop.models import JournalEntry, database
@@ -76,6 +77,19 @@ def void(
         audit.record(
             actor, "void", kind, row_id, {"state": "posted"}, {"state": "voided", "reason": reason.strip()}
         )
+
+
+def payment_minor(amount: Decimal | str, day: date, method: str) -> int:
+    """Checks shared by payouts and tax payments; the amount in ledger-currency minor units."""
+    from coop.services import ledger, settings
+
+    minor = money.to_minor(money.parse_decimal(amount, "amount"), settings.get().currency)
+    if minor <= 0:
+        raise ValidationError("amount", "The amount must be greater than zero.")
+    if method not in ledger.TREASURY:
+        raise ValidationError("method", "Unknown payment method {method}.", method=method)
+    check_day(day)
+    return minor
 
 
 def check_day(day: date) -> None:

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from peewee import fn
 
-from coop import money
 from coop.chain import PostingLine
 from coop.errors import NotFound, ValidationError
 from coop.i18n import N_
@@ -24,7 +23,7 @@ from coop.models import (
     database,
 )
 from coop.permissions import Actor
-from coop.services import audit, ledger, posting
+from coop.services import audit, posting
 
 CHECK_NOTE = N_("Preset: check the current rate with your authority.")
 
@@ -133,19 +132,11 @@ def pay(
 ) -> int:
     """Record a posted tax payment: tax payable (debit) against the treasury account (credit)."""
     actor.require("taxes.pay")
-    from coop.services import settings
-
-    ccy = settings.get().currency
-    minor = money.to_minor(money.parse_decimal(amount, "amount"), ccy)
-    if minor <= 0:
-        raise ValidationError("amount", "The amount must be greater than zero.")
+    minor = posting.payment_minor(amount, day, method)
     if not authority.strip():
         raise ValidationError("authority", "Name the authority that was paid.")
     if period_to < period_from:
         raise ValidationError("period_to", "The end date is before the start date.")
-    posting.check_day(day)
-    if method not in ledger.TREASURY:
-        raise ValidationError("method", "Unknown payment method {method}.", method=method)
     with database.atomic():
         row = TaxPayment.create(
             date=day,
