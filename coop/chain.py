@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from coop.i18n import N_
 from coop.models import JournalEntry, Payout, Posting, Sale, SaleLot, TaxPayment
 
 GENESIS = "0" * 64
@@ -129,8 +130,9 @@ def _postings_for(entry_ids: list[int]) -> dict[int, list[PostingLine]]:
     return out
 
 
-def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
-    out: dict[tuple[str, int], dict[str, Any]] = {}
+def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], tuple[dict[str, Any], str]]:
+    """(hashed fields, stored chain_hash) of the source records the entries refer to."""
+    out: dict[tuple[str, int], tuple[dict[str, Any], str]] = {}
     for stype, model in SOURCES.items():
         ids = [r["source_id"] for r in rows if r["source_type"] == stype]
         if not ids:
@@ -144,7 +146,8 @@ def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, 
             ):
                 lots.setdefault(sale_id, []).append((lot_id, value))
         for src in model.select().where(model.id.in_(ids)).dicts():
-            out[(stype, src["id"])] = source_fields(_plain(src), lots.get(src["id"], ()))
+            fields = source_fields(_plain(src), lots.get(src["id"], ()))
+            out[(stype, src["id"])] = (fields, src["chain_hash"])
     return out
 
 
@@ -154,7 +157,41 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 
 def source_snapshot(source_type: str, source_id: int) -> dict[str, Any]:
     """The hashed fields of one source record exactly as verify() will read them back."""
-    return _sources_for([{"source_type": source_type, "source_id": source_id}])[(source_type, source_id)]
+    return _sources_for([{"source_type": source_type, "source_id": source_id}])[(source_type, source_id)][0]
+
+
+def _check_link(r: dict[str, Any], prev: str, lines: list[PostingLine], sources: dict) -> str:
+    """Why link `r` does not hold ("" when it does)."""
+    found = sources.get((r["source_type"], r["source_id"]))
+    if found is None:
+        return N_("source record missing")
+    source, stored_hash = found
+    if r["prev_hash"] != prev:
+        return N_("previous hash does not match")
+    if link_hash(prev, payload(_plain(r), lines, source)) != r["hash"]:
+        return N_("contents changed")
+    if sum(p.amount_minor for p in lines) != 0:
+        return N_("entry does not balance")
+    if r["kind"] == r["source_type"] and stored_hash != r["hash"]:
+        return N_("record's stored hash does not match")
+    return ""
+
+
+def _unchained() -> tuple[str, int] | None:
+    """A posted or voided record that no chain link posts (inserted behind the chain's back)."""
+    for stype, model in SOURCES.items():
+        linked = JournalEntry.select(JournalEntry.source_id).where(
+            (JournalEntry.source_type == stype) & (JournalEntry.kind == stype)
+        )
+        row = (
+            model.select(model.id)
+            .where((model.state != "draft") & model.id.not_in(linked))
+            .order_by(model.id)
+            .first()
+        )
+        if row is not None:
+            return stype, row.id
+    return None
 
 
 def verify() -> VerifyResult:
@@ -166,16 +203,14 @@ def verify() -> VerifyResult:
         for r in rows:
             ref = f"{r['kind']} #{r['seq']} ({r['source_type']} {r['source_id']})"
             if r["seq"] != expected_seq:
-                return VerifyResult(False, checked, prev, expected_seq, ref, "missing link")
-            source = sources.get((r["source_type"], r["source_id"]))
-            if source is None:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "source record missing")
-            if r["prev_hash"] != prev:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "previous hash does not match")
-            entry = _plain(r)
-            if link_hash(prev, payload(entry, postings[r["id"]], source)) != r["hash"]:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "contents changed")
-            if sum(p.amount_minor for p in postings[r["id"]]) != 0:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "entry does not balance")
+                return VerifyResult(False, checked, prev, expected_seq, ref, N_("missing link"))
+            reason = _check_link(r, prev, postings[r["id"]], sources)
+            if reason:
+                return VerifyResult(False, checked, prev, r["seq"], ref, reason)
             prev, expected_seq, checked = r["hash"], expected_seq + 1, checked + 1
+    stray = _unchained()
+    if stray is not None:
+        return VerifyResult(
+            False, checked, prev, None, f"{stray[0]} {stray[1]}", N_("record not in the chain")
+        )
     return VerifyResult(True, checked, prev)
