@@ -17,7 +17,13 @@ from peewee import SqliteDatabase
 from coop import models
 from coop.errors import StorageError
 
-PRAGMAS = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 10000}
+BUSY_TIMEOUT_MS = 10000
+PRAGMAS: dict[str, str | int] = {
+    "journal_mode": "wal",
+    "synchronous": 2,
+    "foreign_keys": 1,
+    "busy_timeout": BUSY_TIMEOUT_MS,
+}
 BUSY_ENV = "COOPLEDGER_BUSY_TIMEOUT_MS"  # e.g. a slow network share, or tests of a locked database
 FINAL_TABLES = ("sale", "payout", "tax_payment")  # draft -> posted -> voided records
 APPEND_ONLY_TABLES = ("journal_entry", "posting", "audit_log")
@@ -128,9 +134,9 @@ class CoopDatabase(SqliteDatabase):
 
 def busy_timeout_ms() -> int:
     try:
-        return max(0, int(os.environ.get(BUSY_ENV, PRAGMAS["busy_timeout"])))
+        return max(0, int(os.environ.get(BUSY_ENV, BUSY_TIMEOUT_MS)))
     except ValueError:
-        return PRAGMAS["busy_timeout"]
+        return BUSY_TIMEOUT_MS
 
 
 def open_database(
