@@ -278,6 +278,12 @@ def finality_triggers() -> list[str]:
     return sql
 
 
+def expected_triggers() -> set[str]:
+    """Names of the triggers that make posted records final (version 1 and version 2)."""
+    names = {sql.split()[5] for sql in [*finality_triggers(), *V2_SQL] if sql.startswith("CREATE TRIGGER")}
+    return names
+
+
 def backup_to(db: SqliteDatabase, dest: str | os.PathLike) -> Path:
     """Copy the live database with SQLite's online backup API to a temp file, then rename into place."""
     dest = Path(dest)
@@ -307,4 +313,6 @@ def integrity_problems(db: SqliteDatabase) -> list[str]:
     """integrity_check and foreign_key_check findings; empty when the file is sound."""
     problems = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
     problems += [f"foreign key: {r}" for r in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
+    present = {r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    problems += [f"finality trigger missing: {name}" for name in sorted(expected_triggers() - present)]
     return problems

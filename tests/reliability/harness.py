@@ -30,7 +30,9 @@ def child(*args: str, stdout=subprocess.PIPE, env: dict[str, str] | None = None)
     )
 
 
-def cli(*args: str, env: dict[str, str] | None = None, user: int | None = None) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, env: dict[str, str] | None = None, user: int | None = None
+) -> subprocess.CompletedProcess:
     """Run `python main.py ARGS`; `user` runs it under another uid (for read-only files when we are root)."""
     return subprocess.run(
         [sys.executable, "main.py", *args],

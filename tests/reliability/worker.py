@@ -27,7 +27,9 @@ def sell(path: str, count: int) -> None:
         today = date.today()
         lot = production.create_lot(
             actor,
-            production.LotInput(site, gold, today, Decimal("1.5"), [(owners[0], 7000), (owners[1], 3000)], Decimal(900)),
+            production.LotInput(
+                site, gold, today, Decimal("1.5"), [(owners[0], 7000), (owners[1], 3000)], Decimal(900)
+            ),
         )
         sale_id = sales.post_sale(
             actor, sales.SaleInput(buyer, [lot], today, "USD", Decimal("92.5"), Decimal("2850"))
