@@ -8,7 +8,6 @@ import os
 import resource
 import signal
 import sqlite3
-import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
