@@ -122,11 +122,8 @@ def test_restore_replaces_and_keeps_the_current_file_aside(tmp_path):
     harness.new_coop(path)
     handle = db.open_database(path)
     saved = db.backup_to(handle, tmp_path / "saved.sqlite")
-    from coop.models import Sale
-    from tests.conftest import SmallCoop  # noqa: F401  (the coop exists; add a sale after the backup)
-
     handle.close()
-    harness.child("sell", str(path), "3").communicate()
+    harness.child("sell", str(path), "3").communicate()  # three sales after the backup
     result = backups.restore(path, saved)
     assert result.aside is not None and result.aside.exists()
     assert harness.check_database(result.aside).receipts == {str(date.today().year): [1, 2, 3]}
