@@ -60,7 +60,8 @@ def open_rows(path: str | os.PathLike, required: Iterable[str]) -> Iterator[tupl
                     raise ValidationError(
                         name, "The cell is longer than {n} characters.", row=rowno, n=MAX_FIELD
                     )
-            yield rowno, {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+            cells += [""] * (len(header) - len(cells))  # a short row: its missing cells are empty
+            yield rowno, {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
 
 
 def _encoding_error(row: int) -> ValidationError:
