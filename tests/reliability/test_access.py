@@ -4,6 +4,7 @@ members see only their own rows, and every write audited in its own transaction.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -331,7 +332,11 @@ MEMBER_VIEWS = {
 }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("COOP_FUZZ_EXAMPLES", "60")) // 2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(
     viewer=st.one_of(st.none(), st.integers(0, 3)),
     target=st.integers(0, 3),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from coop.permissions import SYSTEM
 from coop.services import csvio, exports, imports
 from tests.reliability import harness
 
+FUZZ_EXAMPLES = int(os.environ.get("COOP_FUZZ_EXAMPLES", "120"))  # `make reliability` runs many more
 KINDS = {
     "members": imports.MEMBER_COLUMNS,
     "lots": imports.LOT_COLUMNS,
@@ -118,7 +120,7 @@ def _check_error(err: ValidationError) -> None:
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @settings(
-    max_examples=120,
+    max_examples=FUZZ_EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
