@@ -484,3 +484,22 @@ def test_update_audit_keeps_old_and_new_values(coop):
     row = AuditLog.select().order_by(AuditLog.id.desc()).first()
     assert (row.action, row.entity, row.entity_id) == ("update", "site", coop.site)
     assert "Kamituga" in row.old and "Kamituga Centre" in row.new
+
+
+def test_unknown_user_takes_as_long_as_a_wrong_password(db):
+    """No user-name enumeration by timing: both paths run one argon2 verification."""
+    import time
+
+    _manager(db)
+
+    def timed(name: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            with pytest.raises(AuthError):
+                users.login(name, "wrong password")
+            best = min(best, time.perf_counter() - t0)
+        return best
+
+    known, unknown = timed("boss"), timed("nobody-at-all")
+    assert unknown > known / 3

@@ -66,6 +66,25 @@ def test_disk_full_refuses_cleanly_and_recovers(db, coop):
     assert chain.verify().ok and not ledger.unbalanced_entries()
 
 
+def test_disk_full_during_a_bulk_lot_import(db, coop, tmp_path):
+    """The lot import writes with a raw executemany: its storage faults are translated too."""
+    from coop.models import LotOwner
+    from coop.services import imports
+
+    csv = tmp_path / "lots.csv"
+    rows = ["date,site_code,mineral,quantity,grade,owners,notes"]
+    rows += [f"2026-01-05,KAM,Gold,1.5,900,M001:60;M002:40,{'n' * 500}" for _ in range(2000)]
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    pages = db.execute_sql("PRAGMA page_count").fetchone()[0]
+    db.execute_sql(f"PRAGMA max_page_count = {pages + 20}")
+    before = (ProductionLot.select().count(), LotOwner.select().count(), AuditLog.select().count())
+    with pytest.raises(StorageError, match="disk is full"):
+        imports.import_lots(SYSTEM, csv)
+    assert (ProductionLot.select().count(), LotOwner.select().count(), AuditLog.select().count()) == before
+    db.execute_sql(f"PRAGMA max_page_count = {pages * 100}")
+    assert imports.import_lots(SYSTEM, csv).rows == 2000
+
+
 def test_read_only_database_refuses_cleanly_and_recovers(db, coop):
     lot = coop.lot()
     db.execute_sql("PRAGMA query_only = 1")
