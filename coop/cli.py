@@ -1,4 +1,4 @@
-"""The headless command line: init, demo, import, export, balance, tax-summary, backup, verify, user add."""
+"""The headless command line: init, demo, import, export, balance, tax summary, backup, restore, verify, user."""
 
 from __future__ import annotations
 
