@@ -16,6 +16,7 @@ from peewee import SqliteDatabase
 
 from coop import models
 from coop.errors import StorageError
+from coop.i18n import N_
 
 BUSY_TIMEOUT_MS = 10000
 PRAGMAS: dict[str, str | int] = {
@@ -31,22 +32,32 @@ APPEND_ONLY_TABLES = ("journal_entry", "posting", "audit_log")
 # SQLite primary result codes (extended code & 0xFF) that mean "the file cannot be used", not a bug.
 _PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 26
 _MESSAGES = {
-    _FULL: "The disk is full: nothing was saved. Free some space on the disk and try again.",
-    _READONLY: "The database file {path} is read-only: nothing was saved. "
-    "Check the file's permissions or copy it to a folder you can write to.",
-    _PERM: "The database file {path} is read-only: nothing was saved. "
-    "Check the file's permissions or copy it to a folder you can write to.",
-    _BUSY: "The database is in use by another CoopLedger window or program: nothing was saved. "
-    "Close the other program and try again.",
-    _LOCKED: "The database is in use by another CoopLedger window or program: nothing was saved. "
-    "Close the other program and try again.",
-    _IOERR: "The disk could not be read or written ({detail}): nothing was saved. "
-    "Check the disk or USB stick and try again.",
-    _CANTOPEN: "The database file {path} cannot be opened ({detail}).",
-    _CORRUPT: "The file {path} is not a CoopLedger database or is damaged ({detail}).",
-    _NOTADB: "The file {path} is not a CoopLedger database or is damaged ({detail}).",
+    _FULL: N_("The disk is full: nothing was saved. Free some space on the disk and try again."),
+    _READONLY: N_(
+        "The database file {path} is read-only: nothing was saved. "
+        "Check the file's permissions or copy it to a folder you can write to."
+    ),
+    _PERM: N_(
+        "The database file {path} is read-only: nothing was saved. "
+        "Check the file's permissions or copy it to a folder you can write to."
+    ),
+    _BUSY: N_(
+        "The database is in use by another CoopLedger window or program: nothing was saved. "
+        "Close the other program and try again."
+    ),
+    _LOCKED: N_(
+        "The database is in use by another CoopLedger window or program: nothing was saved. "
+        "Close the other program and try again."
+    ),
+    _IOERR: N_(
+        "The disk could not be read or written ({detail}): nothing was saved. "
+        "Check the disk or USB stick and try again."
+    ),
+    _CANTOPEN: N_("The database file {path} cannot be opened ({detail})."),
+    _CORRUPT: N_("The file {path} is not a CoopLedger database or is damaged ({detail})."),
+    _NOTADB: N_("The file {path} is not a CoopLedger database or is damaged ({detail})."),
 }
-FILE_GONE = (
+FILE_GONE = N_(
     "The database file {path} was deleted or replaced while CoopLedger was running: nothing was saved. "
     "Put the file back or restore a backup, then start CoopLedger again."
 )

@@ -269,3 +269,14 @@ def test_cli_newer_version_refused(tmp_path):
     conn.execute(f"PRAGMA user_version = {coopdb.LATEST + 1}")
     conn.close()
     assert "newer version" in _one_clean_line(harness.cli("--db", str(path), "summary"))
+
+
+def test_connections_take_the_write_lock_up_front_and_wait_for_it(db, monkeypatch, tmp_path):
+    assert db._lock_type == "IMMEDIATE"  # two writers never deadlock half-way through a posting
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == coopdb.BUSY_TIMEOUT_MS
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    monkeypatch.setenv(coopdb.BUSY_ENV, "1234")
+    other = coopdb.open_database(tmp_path / "other.sqlite")
+    assert other.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 1234
+    other.close()
