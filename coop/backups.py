@@ -126,7 +126,8 @@ def _raw_check(candidate: Path, shown: str) -> int:
 
 def _verified_copy(source: Path, work: Path) -> tuple[Path, int, int]:
     """Copy the backup, check it, upgrade the copy and verify its chain; returns (copy, version, links)."""
-    work.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)  # leftovers of a killed restore (a stale -wal would be replayed)
+    work.mkdir(parents=True)
     candidate = work / "candidate.sqlite"
     shutil.copyfile(source, candidate)
     version = _raw_check(candidate, str(source))
@@ -150,15 +151,17 @@ def _set_aside(current: Path, stamp: str) -> Path | None:
     if not current.exists():
         return None
     aside = current.with_name(f"{current.stem}.before-restore-{stamp}{current.suffix}")
+    partial = aside.with_name(aside.name + ".part")
     conn = sqlite3.connect(current)
     try:
-        target = sqlite3.connect(aside)
+        target = sqlite3.connect(partial)
         try:
             conn.backup(target)
         finally:
             target.close()
     finally:
         conn.close()  # the last connection to close checkpoints and removes the -wal file
+    os.replace(partial, aside)
     if Path(f"{current}-wal").exists():
         aside.unlink(missing_ok=True)
         raise StorageError(

@@ -185,3 +185,39 @@ def test_cli_backup_and_restore(tmp_path):
     assert out.returncode == 1 and "does not exist" in out.stderr and "Traceback" not in out.stderr
     out = harness.cli("--db", str(path), "verify")
     assert out.returncode == 0 and out.stdout.startswith("OK")
+
+
+def test_kill_during_restore_leaves_a_sound_database(tmp_path):
+    """Whenever a restore is killed, the database file is the old one or the restored one, never neither."""
+    import random
+    import time
+
+    path = tmp_path / "coop.sqlite"
+    harness.new_coop(path)
+    rng = random.Random(7)
+    outcomes = set()
+    for _ in range(8):
+        proc = harness.child("restore", str(path), str(FIXTURES / "v1.sqlite"))
+        proc.stdout.readline()
+        time.sleep(rng.uniform(0, 0.15))
+        proc.send_signal(signal.SIGKILL)
+        out, _err = proc.communicate()
+        found = harness.check_database(path)
+        assert found.ok, found.problems
+        outcomes.add((found.links, "restored" in out))
+    assert {links for links, _done in outcomes} <= {0, 17}
+
+
+def test_restore_refuses_while_another_program_has_the_database_open(tmp_path):
+    path = tmp_path / "coop.sqlite"
+    harness.new_coop(path)
+    other = sqlite3.connect(path)
+    other.execute("SELECT count(*) FROM sale").fetchone()  # another window, reading
+    before = path.read_bytes()
+    try:
+        with pytest.raises(StorageError, match="in use"):
+            backups.restore(path, FIXTURES / "v1.sqlite")
+    finally:
+        other.close()
+    assert path.read_bytes() == before and not list(tmp_path.glob("*.before-restore-*"))
+    assert backups.restore(path, FIXTURES / "v1.sqlite").records == 17  # fine once it is closed

@@ -61,12 +61,22 @@ def migrate_slowly(path: str) -> None:
     db.open_database(path)
 
 
+def restore(path: str, backup: str) -> None:
+    from coop import backups
+
+    print("ready", flush=True)
+    backups.restore(path, backup)
+    print("restored", flush=True)
+
+
 if __name__ == "__main__":
     mode, target, *rest = sys.argv[1:]
     if mode == "sell":
         sell(target, int(rest[0]))
     elif mode == "hold":
         hold(target, float(rest[0]))
+    elif mode == "restore":
+        restore(target, rest[0])
     elif mode == "migrate":
         migrate_slowly(target)
     else:
