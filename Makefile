@@ -33,3 +33,9 @@ test: compile lint
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
 	find locales -name '*.mo' -delete
+
+# The long reliability runs (300 kills, 2 x 500 concurrent sales, 100 backups under writes, heavy fuzzing);
+# rewrites docs/RELIABILITY.md with the figures. `make test` runs the short versions.
+.PHONY: reliability
+reliability: compile
+	$(PY) -m tests.reliability.campaign --kills 300 --per-process 500 --backups 100 --fuzz 1000

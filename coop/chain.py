@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from coop.i18n import N_
 from coop.models import JournalEntry, Payout, Posting, Sale, SaleLot, TaxPayment
 
 GENESIS = "0" * 64
@@ -129,8 +130,17 @@ def _postings_for(entry_ids: list[int]) -> dict[int, list[PostingLine]]:
     return out
 
 
-def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
-    out: dict[tuple[str, int], dict[str, Any]] = {}
+@dataclass(frozen=True)
+class _Source:
+    fields: dict[str, Any]  # the hashed fields
+    chain_hash: str  # the hash stored on the record when it was posted
+    state: str
+    void_reason: str
+
+
+def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], _Source]:
+    """The source records (sale, payout, tax payment) the entries refer to."""
+    out: dict[tuple[str, int], _Source] = {}
     for stype, model in SOURCES.items():
         ids = [r["source_id"] for r in rows if r["source_type"] == stype]
         if not ids:
@@ -144,7 +154,8 @@ def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, 
             ):
                 lots.setdefault(sale_id, []).append((lot_id, value))
         for src in model.select().where(model.id.in_(ids)).dicts():
-            out[(stype, src["id"])] = source_fields(_plain(src), lots.get(src["id"], ()))
+            fields = source_fields(_plain(src), lots.get(src["id"], ()))
+            out[(stype, src["id"])] = _Source(fields, src["chain_hash"], src["state"], src["void_reason"])
     return out
 
 
@@ -154,28 +165,81 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 
 def source_snapshot(source_type: str, source_id: int) -> dict[str, Any]:
     """The hashed fields of one source record exactly as verify() will read them back."""
-    return _sources_for([{"source_type": source_type, "source_id": source_id}])[(source_type, source_id)]
+    return _sources_for([{"source_type": source_type, "source_id": source_id}])[
+        (source_type, source_id)
+    ].fields
+
+
+def _check_link(r: dict[str, Any], prev: str, lines: list[PostingLine], sources: dict) -> str:
+    """Why link `r` does not hold ("" when it does)."""
+    src = sources.get((r["source_type"], r["source_id"]))
+    if src is None:
+        return N_("source record missing")
+    if r["prev_hash"] != prev:
+        return N_("previous hash does not match")
+    if link_hash(prev, payload(_plain(r), lines, src.fields)) != r["hash"]:
+        return N_("contents changed")
+    if sum(p.amount_minor for p in lines) != 0:
+        return N_("entry does not balance")
+    if r["kind"] == r["source_type"] and src.chain_hash != r["hash"]:
+        return N_("record's stored hash does not match")
+    return ""
+
+
+@dataclass
+class _Seen:
+    """What the verified links say about one source record: where it was posted and why it was voided."""
+
+    post_seq: int = 0
+    void_memo: str | None = None
+
+
+def _note(seen: dict[tuple[str, int], _Seen], r: dict[str, Any]) -> None:
+    info = seen.setdefault((r["source_type"], r["source_id"]), _Seen())
+    if r["kind"] == r["source_type"]:
+        info.post_seq = r["seq"]
+    else:
+        info.void_memo = r["memo"]
+
+
+def _records_disagreeing(seen: dict[tuple[str, int], _Seen]) -> tuple[int | None, str] | None:
+    """After a sound walk: the first record whose state or void reason the journal does not back, or a
+    posted record no link posts. Returns (post seq or None, "kind id")."""
+    worst: tuple[int, str] | None = None
+    for stype, model in SOURCES.items():
+        for rid, state, reason in model.select(model.id, model.state, model.void_reason).tuples():
+            info = seen.get((stype, rid))
+            if info is None or not info.post_seq:
+                if state != "draft":
+                    return None, f"{stype} {rid}"
+                continue
+            want = ("posted", "") if info.void_memo is None else ("voided", info.void_memo)
+            if (state, reason) != want and (worst is None or info.post_seq < worst[0]):
+                worst = (info.post_seq, f"{stype} #{info.post_seq} ({stype} {rid})")
+    return worst
 
 
 def verify() -> VerifyResult:
-    """Walk the chain in order; name the first link whose data, order or predecessor does not match."""
+    """Walk the chain in order; name the first link whose data, order or predecessor does not match, then
+    the first record whose state disagrees with the journal or that no link posts."""
     prev, expected_seq, checked = GENESIS, 1, 0
+    seen: dict[tuple[str, int], _Seen] = {}
     for rows in _batches():
         postings = _postings_for([r["id"] for r in rows])
         sources = _sources_for(rows)
         for r in rows:
             ref = f"{r['kind']} #{r['seq']} ({r['source_type']} {r['source_id']})"
             if r["seq"] != expected_seq:
-                return VerifyResult(False, checked, prev, expected_seq, ref, "missing link")
-            source = sources.get((r["source_type"], r["source_id"]))
-            if source is None:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "source record missing")
-            if r["prev_hash"] != prev:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "previous hash does not match")
-            entry = _plain(r)
-            if link_hash(prev, payload(entry, postings[r["id"]], source)) != r["hash"]:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "contents changed")
-            if sum(p.amount_minor for p in postings[r["id"]]) != 0:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "entry does not balance")
+                return VerifyResult(False, checked, prev, expected_seq, ref, N_("missing link"))
+            reason = _check_link(r, prev, postings[r["id"]], sources)
+            if reason:
+                return VerifyResult(False, checked, prev, r["seq"], ref, reason)
+            _note(seen, r)
             prev, expected_seq, checked = r["hash"], expected_seq + 1, checked + 1
+    found = _records_disagreeing(seen)
+    if found is not None:
+        seq, ref = found
+        if seq is None:
+            return VerifyResult(False, checked, prev, None, ref, N_("record not in the chain"))
+        return VerifyResult(False, checked, prev, seq, ref, N_("record's state does not match the journal"))
     return VerifyResult(True, checked, prev)

@@ -1,4 +1,4 @@
-"""The headless command line: init, demo, import, export, balance, tax-summary, backup, verify, user add."""
+"""The headless command line: init, demo, import, export, balance, tax summary, backup, restore, verify, user."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
-from coop import chain, db, i18n
+from coop import backups, chain, db, i18n
 from coop.errors import CoopError, ValidationError
 from coop.i18n import _
 from coop.permissions import ROLES, Actor
@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--authority")
     s = sub.add_parser("backup", help=_("online backup of the database to a file"))
     s.add_argument("dest")
+    s = sub.add_parser(
+        "restore", help=_("replace the database by a verified backup (the current file is kept aside)")
+    )
+    s.add_argument("file")
     sub.add_parser("verify", help=_("integrity check, ledger balance and hash chain"))
     sub.add_parser("summary", help=_("print the cooperative's summary"))
     s = sub.add_parser("user", help=_("manage accounts"))
@@ -243,7 +247,9 @@ def _verify(args: argparse.Namespace, actor: Actor) -> int:
         print(_("Unbalanced journal entries: {seqs}").format(seqs=", ".join(map(str, unbalanced))))
     if not result.ok:
         print(
-            _("Chain broken at {record}: {reason}").format(record=result.broken_source, reason=result.reason)
+            _("Chain broken at {record}: {reason}").format(
+                record=result.broken_source, reason=_(result.reason)
+            )
         )
     if problems or unbalanced or not result.ok:
         return 1
@@ -284,12 +290,41 @@ def _user(args: argparse.Namespace, actor: Actor) -> int:
     return 0
 
 
-def open_db(args: argparse.Namespace) -> Path:
+def db_path(args: argparse.Namespace) -> Path:
     from coop.paths import database_path
 
-    path = database_path(args.db, args.data_dir, args.portable)
-    db.open_database(path)
+    return database_path(args.db, args.data_dir, args.portable)
+
+
+def open_db(args: argparse.Namespace) -> Path:
+    """Open (and upgrade) the database, then take the start-of-day backup; a failed backup only warns."""
+    path = db_path(args)
+    handle = db.open_database(path)
+    if has_cooperative():
+        try:
+            backups.start_of_day(handle)
+        except CoopError as exc:
+            print(_("Warning: {message}").format(message=exc.message()), file=sys.stderr)
     return path
+
+
+@command("restore")
+def _restore(args: argparse.Namespace, actor: Actor) -> int:
+    """Runs without opening the current database (it may be the damaged one)."""
+    actor.require("backup")
+    from coop.models import database
+
+    if database.obj is not None:
+        database.obj.close()
+    result = backups.restore(db_path(args), args.file)
+    db.open_database(result.path)
+    print(_("Restored {file}: {n} records verified.").format(file=args.file, n=result.records))
+    if result.aside is not None:
+        print(_("The previous database was kept as {path}.").format(path=result.aside))
+    return 0
+
+
+NO_DATABASE = ("restore",)  # commands that must not open (and so upgrade or back up) the current file
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -300,6 +335,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             return -1  # caller starts the UI
+        if args.command in NO_DATABASE:
+            return COMMANDS[args.command](args, cli_actor())
         open_db(args)
         if args.command not in ("init", "demo") and not has_cooperative():
             raise ValidationError("db", "The database has no cooperative yet. Run “init” or “demo” first.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from coop.errors import ValidationError
 
@@ -33,6 +33,11 @@ CURRENCY_DIGITS: dict[str, int] = {
 QTY_SCALE = 1000  # quantities are integer thousandths of their unit (mg, 0.001 ct, g)
 RATE_SCALE = 1_000_000  # exchange rates stored as integer millionths
 BP = 10_000  # basis points in one
+# Largest number a user may type (amounts, prices, quantities, rates): far above any real value, and small
+# enough that every stored product (price x quantity, rate x amount in millionths) fits SQLite's 64-bit INTEGER.
+MAX_INPUT = Decimal(10) ** 12
+MAX_MINOR = 10**17  # largest amount in minor units a record may hold
+WIDE = 60  # decimal digits for products of bounded inputs: exact, never an InvalidOperation
 
 
 def digits(currency: str) -> int:
@@ -62,14 +67,20 @@ def from_minor(minor: int, currency: str) -> Decimal:
 def parse_decimal(text: str | int | Decimal, field: str) -> Decimal:
     """Parse a plain decimal (dot as separator, no grouping) or raise a field error."""
     if isinstance(text, Decimal | int):
-        return Decimal(text)
+        return _bounded(Decimal(text), text, field)
     cleaned = str(text).strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValidationError(field, "“{value}” is not a number.", value=text) from None
+    return _bounded(value, text, field)
+
+
+def _bounded(value: Decimal, text: object, field: str) -> Decimal:
     if not value.is_finite():
         raise ValidationError(field, "“{value}” is not a number.", value=text)
+    if abs(value) >= MAX_INPUT:
+        raise ValidationError(field, "“{value}” is too large.", value=text)
     return value
 
 
@@ -103,18 +114,21 @@ def micro_to_rate(micro: int) -> Decimal:
 
 def convert(minor: int, from_ccy: str, to_ccy: str, rate_micro: int) -> int:
     """Convert minor units of one currency into another at a stored rate, rounding once."""
-    major = from_minor(minor, from_ccy) * Decimal(rate_micro).scaleb(-6)
-    return to_minor(major, to_ccy)
+    with localcontext(prec=WIDE):
+        major = from_minor(minor, from_ccy) * Decimal(rate_micro).scaleb(-6)
+        return to_minor(major, to_ccy)
 
 
 def apply_bp(minor: int, rate_bp: int) -> int:
     """A rate in basis points applied to an amount in minor units, rounded half up to a minor unit."""
-    return int(round_to(Decimal(minor) * rate_bp / BP, 0))
+    with localcontext(prec=WIDE):
+        return int(round_to(Decimal(minor) * rate_bp / BP, 0))
 
 
 def value_of(qty_milli: int, unit_price_minor: int) -> int:
     """Value in minor units of a quantity (thousandths) at a price per whole unit (minor units)."""
-    return int(round_to(Decimal(qty_milli) * unit_price_minor / QTY_SCALE, 0))
+    with localcontext(prec=WIDE):
+        return int(round_to(Decimal(qty_milli) * unit_price_minor / QTY_SCALE, 0))
 
 
 def split(total: int, weights: Sequence[int]) -> list[int]:

@@ -38,7 +38,8 @@ def _check_cells(header: list[str], cells: list[str], rowno: int) -> dict[str, s
             raise ValidationError(name, "The cell is longer than {n} characters.", row=rowno, n=MAX_FIELD)
         if _CONTROL.search(cell):
             raise ValidationError(name, "The cell contains invisible control characters.", row=rowno)
-    return {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+    cells = cells + [""] * (len(header) - len(cells))  # a short row: its missing cells are empty
+    return {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
 
 
 def open_rows(path: str | os.PathLike, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from coop import money
+from coop.db import translated
 from coop.errors import CoopError, ErrorList, ValidationError
 from coop.models import Buyer, Member, Mineral, ProductionLot, Site, database
 from coop.permissions import Actor
@@ -202,9 +203,10 @@ class _LotWriter:
             self.flush()
 
     def flush(self) -> None:
-        cursor = database.cursor()
-        cursor.executemany(self.LOT_SQL, self.lots)
-        cursor.executemany(self.OWNER_SQL, self.owners)
+        with translated(database.obj.database):  # raw cursor: storage faults still become StorageError
+            cursor = database.cursor()
+            cursor.executemany(self.LOT_SQL, self.lots)
+            cursor.executemany(self.OWNER_SQL, self.owners)
         self.lots.clear()
         self.owners.clear()
 

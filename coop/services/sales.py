@@ -154,6 +154,8 @@ def compute(inp: SaleInput) -> SaleComputation:
     ]
     withheld = sum(t.amount_minor for t in lines if t.withheld)
     net = gross_local - levy - withheld
+    if max(gross, gross_local) > money.MAX_MINOR:
+        raise ValidationError("unit_price", "The sale value is too large.")
     if gross_local <= 0 or net < 0:
         raise ValidationError("unit_price", "The sale value is too small to cover the levy and taxes.")
     shares = _owner_shares(lots, money.split(net, values))

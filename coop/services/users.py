@@ -80,7 +80,8 @@ def login(username: str, password: str, now: datetime | None = None) -> Actor:
     now = now or datetime.now()
     user = User.get_or_none(User.username == username.strip())
     if user is None or not user.active:
-        _audit_failure(username, None)
+        _spend_verify_time(password)  # an unknown name must not answer faster than a wrong password
+        _audit_failure(username, None if user is None else user.id)
         raise AuthError("Wrong user name or password.")
     if user.locked_until and user.locked_until > now:
         _audit_failure(username, user.id)
@@ -100,6 +101,18 @@ def login(username: str, password: str, now: datetime | None = None) -> Actor:
         User.update(**fields).where(User.id == user.id).execute()
         audit.record(_actor(user), "login", "user", user.id)
     return _actor(user)
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def _spend_verify_time(password: str) -> None:
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(HASHER.hash("not a password of anyone"))
+    try:
+        HASHER.verify(_DUMMY_HASH[0], password)
+    except (VerificationError, InvalidHashError):
+        pass
 
 
 def _audit_failure(username: str, user_id: int | None) -> None:

@@ -1,0 +1,1 @@
+"""Reliability tests: access, integrity, faults, backups, upgrades and bad input."""
