@@ -13,6 +13,7 @@ from typing import Any
 from coop.errors import ErrorList, ValidationError
 
 MAX_FIELD = 10_000  # characters; longer cells are refused, not truncated
+MAX_HEADER = 100_000  # characters of the first line (the column names)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -27,11 +28,11 @@ def open_rows(path: str | os.PathLike, required: Iterable[str]) -> Iterator[tupl
         ) from None
     with handle:
         try:
-            head = handle.readline()
+            head = handle.readline(MAX_HEADER)
         except UnicodeDecodeError:
             raise _encoding_error(1) from None
         delimiter = ";" if head.count(";") > head.count(",") else ","
-        header = [h.strip().lower() for h in next(csv.reader([head], delimiter=delimiter), [])]
+        header = _header(head, delimiter)
         missing = [c for c in required if c not in header]
         if missing:
             raise ValidationError(
@@ -55,13 +56,26 @@ def open_rows(path: str | os.PathLike, required: Iterable[str]) -> Iterator[tupl
                 continue
             if len(cells) > len(header):
                 raise ValidationError("file", "The row has more cells than the header.", row=rowno)
-            for name, cell in zip(header, cells, strict=False):
+            for index, (name, cell) in enumerate(zip(header, cells, strict=False)):
                 if len(cell) > MAX_FIELD:
                     raise ValidationError(
-                        name, "The cell is longer than {n} characters.", row=rowno, n=MAX_FIELD
+                        name or f"#{index + 1}",
+                        "The cell is longer than {n} characters.",
+                        row=rowno,
+                        n=MAX_FIELD,
                     )
             cells += [""] * (len(header) - len(cells))  # a short row: its missing cells are empty
             yield rowno, {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+
+
+def _header(line: str, delimiter: str) -> list[str]:
+    """The column names of the first line (lower case); a line that cannot be a header is refused."""
+    if len(line) >= MAX_HEADER:
+        raise ValidationError("file", "The first line is not a header of column names.", row=1)
+    try:
+        return [h.strip().lower() for h in next(csv.reader([line], delimiter=delimiter), [])]
+    except csv.Error as exc:
+        raise ValidationError("file", "The file is not valid CSV: {detail}", row=1, detail=str(exc)) from None
 
 
 def _encoding_error(row: int) -> ValidationError:
