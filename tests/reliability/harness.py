@@ -106,12 +106,20 @@ def _kill_after(proc: subprocess.Popen, rng: random.Random, max_delay: float) ->
     else:
         lines.append(proc.stdout.readline().strip())  # "ready"
         time.sleep(rng.uniform(0, max_delay))
+    died = proc.poll()  # the child must still be working when it is killed, or the kill proves nothing
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     lines += proc.stdout.read().split()
+    errors = proc.stderr.read()
     proc.stdout.close()
     proc.stderr.close()
+    if died is not None:
+        raise ChildDied(f"the child exited by itself ({died}): {errors[-1000:]}")
     return [ln for ln in lines if ln and ln != "ready"]
+
+
+class ChildDied(AssertionError):
+    """A worker stopped before it was killed: the crash test would be hollow."""
 
 
 @dataclass
