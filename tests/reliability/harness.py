@@ -179,8 +179,11 @@ def backups_during_writes(path: Path, folder: Path, count: int, pause: float = 0
             time.sleep(pause)
         live.close()
     finally:
+        alive = writer.poll() is None
         writer.kill()
-        writer.communicate()
+        _out, errors = writer.communicate()
+    if not alive:
+        stats.failures.append(f"the writer stopped during the backups: {errors[-1000:]}")
     lengths = set()
     for i in range(count):
         found = check_database(folder / f"backup-{i:03d}.sqlite")
