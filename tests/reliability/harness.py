@@ -106,12 +106,20 @@ def _kill_after(proc: subprocess.Popen, rng: random.Random, max_delay: float) ->
     else:
         lines.append(proc.stdout.readline().strip())  # "ready"
         time.sleep(rng.uniform(0, max_delay))
+    died = proc.poll()  # the child must still be working when it is killed, or the kill proves nothing
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     lines += proc.stdout.read().split()
+    errors = proc.stderr.read()
     proc.stdout.close()
     proc.stderr.close()
+    if died is not None:
+        raise ChildDied(f"the child exited by itself ({died}): {errors[-1000:]}")
     return [ln for ln in lines if ln and ln != "ready"]
+
+
+class ChildDied(AssertionError):
+    """A worker stopped before it was killed: the crash test would be hollow."""
 
 
 @dataclass
@@ -171,8 +179,11 @@ def backups_during_writes(path: Path, folder: Path, count: int, pause: float = 0
             time.sleep(pause)
         live.close()
     finally:
+        alive = writer.poll() is None
         writer.kill()
-        writer.communicate()
+        _out, errors = writer.communicate()
+    if not alive:
+        stats.failures.append(f"the writer stopped during the backups: {errors[-1000:]}")
     lengths = set()
     for i in range(count):
         found = check_database(folder / f"backup-{i:03d}.sqlite")
