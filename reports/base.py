@@ -164,7 +164,7 @@ def table(
             name = ("bold_right" if last else "right") if i in numeric else ("bold" if last else "body")
             cells.append(para(value, st[name]))
         body.append(cells)
-    t = Table([head, *body], colWidths=list(widths), repeatRows=1 if repeat else 0)
+    t = Table([head, *body], colWidths=list(widths), repeatRows=1 if repeat else 0, hAlign="LEFT")
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
@@ -185,7 +185,9 @@ def key_values(
     pairs: Sequence[tuple[str, str]], widths: Sequence[float], st: dict[str, ParagraphStyle]
 ) -> Table:
     """Label: value lines without rules (identification blocks)."""
-    t = Table([[para(k, st["small"]), para(v, st["body"])] for k, v in pairs], colWidths=list(widths))
+    t = Table(
+        [[para(k, st["small"]), para(v, st["body"])] for k, v in pairs], colWidths=list(widths), hAlign="LEFT"
+    )
     t.setStyle(
         TableStyle(
             [

@@ -51,3 +51,54 @@ def tax_filing(ctx: Ctx, actor: Actor, *, start: date, end: date, authority: str
 
 BUILDERS["statement"] = statement
 BUILDERS["tax-filing"] = tax_filing
+
+
+def production(ctx: Ctx, actor: Actor, *, start: date, end: date) -> bytes:
+    from reports.operations import render_production
+
+    return render_production(ctx, reporting.production(actor, start, end))
+
+
+def safety(ctx: Ctx, actor: Actor, *, start: date, end: date) -> bytes:
+    from reports.operations import render_safety
+
+    return render_safety(ctx, reporting.safety(actor, start, end))
+
+
+def mercury(ctx: Ctx, actor: Actor, *, start: date, end: date) -> bytes:
+    from reports.operations import render_mercury
+
+    return render_mercury(ctx, reporting.mercury(actor, start, end))
+
+
+def census(
+    ctx: Ctx, actor: Actor, *, end: date | None = None, aggregate: bool = True, start: date | None = None
+) -> bytes:
+    """Members who had joined by `end` (today by default); `start` is accepted and ignored."""
+    from reports.registers import render_census
+
+    return render_census(ctx, reporting.census(actor, end or ctx.printed, aggregate))
+
+
+def custody(ctx: Ctx, actor: Actor, *, lot_ref: str | None = None, sale_id: int | None = None) -> bytes:
+    from reports.registers import render_custody
+
+    return render_custody(ctx, reporting.custody(actor, lot_ref=lot_ref, sale_id=sale_id))
+
+
+def annual(ctx: Ctx, actor: Actor, *, year: int) -> bytes:
+    from reports.annual import render_annual
+
+    return render_annual(ctx, reporting.annual(actor, year))
+
+
+BUILDERS.update(
+    {
+        "production": production,
+        "safety": safety,
+        "mercury": mercury,
+        "census": census,
+        "custody": custody,
+        "annual": annual,
+    }
+)
