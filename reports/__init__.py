@@ -78,3 +78,16 @@ def build(kind: str, actor: Actor, **params: Any) -> bytes:
     ctx = make_ctx(lang, printed)
     with _language(ctx.lang):
         return builders[kind](ctx, actor, **params)
+
+
+def each_statement(
+    actor: Actor, start: date, end: date, lang: str | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """(member number, PDF) for every member with a balance or movement: the one-file-per-member batch."""
+    from reports import documents
+    from reports.statement import render_statements
+
+    ctx = make_ctx(lang)
+    with _language(ctx.lang):
+        for s in documents.statements_data(actor, start, end, all=True):
+            yield s.member_no, render_statements(ctx, [s])
