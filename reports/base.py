@@ -45,6 +45,11 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(FONT, os.path.join(folder, "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, os.path.join(folder, "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    from reportlab.platypus import tables
+
+    # Table cells select their style's font even when they hold flowables: never fall back to Helvetica,
+    # which is not embedded (and has no glyph for ₵ or U+202F).
+    tables.CellStyle.fontname = FONT
     _registered = True
 
 
@@ -137,8 +142,55 @@ def esc(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def para(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(esc(text), style)
+class Text(Flowable):
+    """Plain text in a paragraph style. One line is drawn as is, so babel's narrow no-break spaces (U+202F)
+    stay unbreakable glyphs (reportlab's Paragraph splits lines on them); longer text wraps as a Paragraph."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+        self._para: Paragraph | None = None
+        self._aw = 0.0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        st = self.style
+        if "\n" not in self.text and pdfmetrics.stringWidth(self.text, st.fontName, st.fontSize) <= aw:
+            self._para, self._aw = None, aw
+            self.width, self.height = aw, st.leading
+            return aw, st.leading
+        self._para = Paragraph(esc(self.text.replace("\u202f", "\u00a0")).replace("\n", "<br/>"), st)
+        self.width, self.height = self._para.wrap(aw, ah)
+        return self.width, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        self.wrap(aw, ah)
+        return self._para.split(aw, ah) if self._para is not None else []
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 (reportlab's name)
+        return self.style.spaceBefore
+
+    def getSpaceAfter(self) -> float:  # noqa: N802
+        return self.style.spaceAfter
+
+    def draw(self) -> None:
+        if self._para is not None:
+            self._para.drawOn(self.canv, 0, 0)
+            return
+        st, c = self.style, self.canv
+        c.setFont(st.fontName, st.fontSize)
+        c.setFillColor(st.textColor)
+        y = st.leading - st.fontSize
+        if st.alignment == TA_RIGHT:
+            c.drawRightString(self._aw, y, self.text)
+        elif st.alignment == TA_CENTER:
+            c.drawCentredString(self._aw / 2, y, self.text)
+        else:
+            c.drawString(0, y, self.text)
+
+
+def para(text: object, style: ParagraphStyle) -> Flowable:
+    return Text(str(text), style)
 
 
 def table(
@@ -342,6 +394,7 @@ def render(ctx: Ctx, lay: Layout, story: list[Flowable], *, invariant: bool = Fa
         creator="CoopLedger",
         subject=lay.title,
         invariant=1 if invariant else 0,
+        initialFontName=FONT,
         lang=ctx.lang,
     )
     frame = Frame(left, bottom, w - left - right, h - top - bottom, id="body", leftPadding=0, rightPadding=0)

@@ -16,7 +16,7 @@ from coop.i18n import N_, _, pgettext
 from coop.services.registry import BUYER_KINDS, GRADE_KINDS
 from coop.services.reporting import ReceiptData
 from coop.words import amount_words
-from reports.base import GRID, INK, SHADE, Ctx, Layout, para, render, signature_block, styles
+from reports.base import FONT, GRID, INK, SHADE, Ctx, Layout, para, render, signature_block, styles
 
 FORMATS = ("a5", "80mm", "58mm")
 PAYMENT_METHODS = {"cash": N_("Cash"), "mobile_money": N_("Mobile money"), "bank": N_("Bank transfer")}
@@ -30,6 +30,7 @@ def qr(payload: str, size: float) -> Drawing:
     x0, y0, x1, y1 = widget.getBounds()
     d = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
     d.add(widget)
+    d.initialFontName = FONT  # renderPDF sets the drawing's font even without text: keep it an embedded one
     return d
 
 
