@@ -33,3 +33,10 @@ test: compile lint
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
 	find locales -name '*.mo' -delete
+
+# One PDF of each printed document from the demo cooperative, and a PNG of each first page
+# (PDFs are git-ignored, PNGs are committed). Needs Debian poppler-utils for pdftoppm.
+.PHONY: pdf-samples
+pdf-samples: venv
+	$(PY) -m reports.samples docs/samples
+	for f in docs/samples/*.pdf; do pdftoppm -png -r 60 -singlefile "$$f" "$${f%.pdf}"; done

@@ -33,11 +33,15 @@ def _pyplot():
 
 
 def _image(fig, width_mm: float) -> Image:
+    """The figure as a PNG image `width_mm` wide, keeping the aspect of the saved (tightly cropped) picture."""
+    from reportlab.lib.utils import ImageReader
+
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
     _pyplot().close(fig)
     buf.seek(0)
-    w, h = fig.get_size_inches()
+    w, h = ImageReader(buf).getSize()
+    buf.seek(0)
     return Image(buf, width=width_mm * mm, height=width_mm * mm * h / w)
 
 
@@ -52,7 +56,7 @@ def stacked_bars(
 ) -> Image:
     """Bars per category stacked by series (e.g. months × sites, categories × severities)."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.5, 2.8 if not horizontal else 3.2))
+    fig, ax = plt.subplots(figsize=(7.5, 2.4 if not horizontal else 2.8))
     base = [0.0] * len(categories)
     for i, (name, values) in enumerate(series.items()):
         color = PALETTE[i % len(PALETTE)]
