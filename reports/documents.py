@@ -33,7 +33,12 @@ def statement(
 def statements_data(
     actor: Actor, start: date, end: date, member_id: int | None = None, all: bool = False
 ) -> list[statements.MemberStatement]:
-    """The statements of one member or (all=True) of every member with a balance or movement."""
+    """The statements of one member or (all=True) of every member with a balance or movement.
+
+    Needs reports.read, except that a member account may print its own statement."""
+    own = member_id is not None and actor.can("read.own") and actor.member_id == member_id
+    if not own:
+        actor.require("reports.read")
     if all:
         ids = statements.members_with_activity(actor, start, end)
     elif member_id is None:

@@ -9,13 +9,14 @@ from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from coop import money
-from coop.i18n import _
+from coop.i18n import N_, _
 from coop.services.registry import BUYER_KINDS, MEMBER_ROLES, MEMBER_STATUSES, SEXES
 from coop.services.reporting import Census, Custody
 from reports.base import Ctx, Layout, key_values, para, render, styles, table
 from reports.receipt import _grade
 
 WIDTH = 180 * mm
+LOT_STATUSES = {"in_stock": N_("In stock"), "sold": N_("Sold"), "voided": N_("Voided")}
 
 
 def _share(ctx: Ctx, n: int, total: int) -> str:
@@ -158,7 +159,7 @@ def render_custody(ctx: Ctx, c: Custody) -> bytes:
                         ctx.qty(lot.mercury_milli, "g", 1)
                         + ("  · " + _("retort used") if lot.retort_used else ""),
                     ),
-                    (_("Status"), lot.status),
+                    (_("Status"), _(LOT_STATUSES.get(lot.status, lot.status))),
                 ],
                 [40 * mm, WIDTH - 40 * mm],
                 st,

@@ -69,6 +69,12 @@ def test_member_gets_only_their_own_statement(coop):
         reports.build("statement", me, member_id=coop.members[1], start=START, end=END)
     with pytest.raises(PermissionDenied):
         reports.build("statement", me, all=True, start=START, end=END)
+    with pytest.raises(PermissionDenied):  # a clerk reads the registers but prints no reports
+        reports.build("statement", Actor("c", "clerk"), member_id=coop.members[0], start=START, end=END)
+    treasurer = Actor("t", "treasurer")
+    assert (
+        reports.build("statement", treasurer, member_id=coop.members[1], start=START, end=END)[:4] == b"%PDF"
+    )
 
 
 def test_tax_filing_figures_equal_the_tax_summary(localized):
