@@ -153,3 +153,15 @@ def test_find_sale_by_number(coop):
     sale = Sale.get_by_id(a)
     assert reporting.find_sale(str(sale.receipt_no)) == a
     assert reporting.find_sale(f"{sale.series}/{sale.receipt_no}") == a
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "pt", "sw"])
+def test_receipt_in_every_language_carries_the_amount_in_words(coop, lang):
+    from coop.words import amount_words
+
+    sale_id = _sale(coop)
+    sale = Sale.get_by_id(sale_id)
+    pdf = reports.build("receipt", SYSTEM, sale_id=sale_id, lang=lang)
+    words = amount_words(sale.gross_minor, sale.currency, lang)
+    assert flat(words[:1].upper() + words[1:]) in flat(pdf_text(pdf))
+    assert all(fonts(pdf).values())
