@@ -36,15 +36,15 @@ MINERALS = [
 ]
 BUYER_KINDS = ["comptoir", "comptoir", "exporter", "refinery"]
 METHODS = ["cash"] * 6 + ["mobile_money"] * 3 + ["bank"]
-FIRST = "Amani Bahati Chance Neema Furaha Imani Jabari Kito Zawadi Baraka Riziki Tumaini Upendo Safari".split()
+FIRST = (
+    "Amani Bahati Chance Neema Furaha Imani Jabari Kito Zawadi Baraka Riziki Tumaini Upendo Safari".split()
+)
 LAST = "Bisimwa Cirhuza Mulume Nabintu Mukwege Kabila Lumumba Mwamba Ilunga Kasongo Tshibanda Mbuyi".split()
 OWNER_SPLITS = [[10_000]] * 5 + [[6_000, 4_000], [5_000, 5_000]] * 2 + [[5_000, 3_000, 2_000]]
 BATCH = 50_000
 SALE_FIELDS = [f.name for f in Sale._meta.sorted_fields if f.name not in chain._UNHASHED]
 PAYOUT_FIELDS = [f.name for f in Payout._meta.sorted_fields if f.name not in chain._UNHASHED]
-TAX_PAYMENT_FIELDS = [
-    f.name for f in TaxPayment._meta.sorted_fields if f.name not in chain._UNHASHED
-]
+TAX_PAYMENT_FIELDS = [f.name for f in TaxPayment._meta.sorted_fields if f.name not in chain._UNHASHED]
 
 
 @dataclass
@@ -103,7 +103,9 @@ ENTRY_SQL = (
     "INSERT INTO journal_entry (id, seq, date, kind, source_type, source_id, memo, created_by, prev_hash, hash) "
     "VALUES (?,?,?,?,?,?,?,?,?,?)"
 )
-POSTING_SQL = "INSERT INTO posting (entry_id, account, member_id, tax_rule_id, amount_minor) VALUES (?,?,?,?,?)"
+POSTING_SQL = (
+    "INSERT INTO posting (entry_id, account, member_id, tax_rule_id, amount_minor) VALUES (?,?,?,?,?)"
+)
 SALE_LOT_SQL = "INSERT INTO sale_lot (sale_id, lot_id, value_minor) VALUES (?,?,?)"
 STATUS_SQL = "UPDATE production_lot SET status = ? WHERE id = ?"
 
@@ -161,16 +163,25 @@ def _setup_reference_data(path: Path, sizes: Sizes, rng: random.Random) -> dict[
             registry.save_mineral(SYSTEM, None, name=n, unit=u, grade_kind=g) for n, u, g, *_ in MINERALS
         ]
         sites = [
-            registry.save_site(SYSTEM, None, code=f"S{i:03d}", name=f"Site {i}") for i in range(1, sizes.sites + 1)
+            registry.save_site(SYSTEM, None, code=f"S{i:03d}", name=f"Site {i}")
+            for i in range(1, sizes.sites + 1)
         ]
         buyers = [
-            (registry.save_buyer(SYSTEM, None, name=f"Buyer {i}", kind=BUYER_KINDS[i % 4]), BUYER_KINDS[i % 4])
+            (
+                registry.save_buyer(SYSTEM, None, name=f"Buyer {i}", kind=BUYER_KINDS[i % 4]),
+                BUYER_KINDS[i % 4],
+            )
             for i in range(1, sizes.buyers + 1)
         ]
         rules = [
             Rule(
                 taxes.save_rule(
-                    SYSTEM, None, name="Redevance minière", authority="DGRAD", rate_bp=350, valid_from=date(2020, 1, 1)
+                    SYSTEM,
+                    None,
+                    name="Redevance minière",
+                    authority="DGRAD",
+                    rate_bp=350,
+                    valid_from=date(2020, 1, 1),
                 ),
                 "DGRAD",
                 350,
@@ -245,7 +256,9 @@ def _sale_amounts(lots: list[LotInfo], price: int, rules: list[Rule]):
     net = gross_local - levy - withheld
     totals: dict[int, int] = {}
     for lot, part in zip(lots, money.split(net, values), strict=True):
-        for (member, _bp), amount in zip(lot.owners, money.split(part, [bp for _, bp in lot.owners]), strict=True):
+        for (member, _bp), amount in zip(
+            lot.owners, money.split(part, [bp for _, bp in lot.owners]), strict=True
+        ):
             totals[member] = totals.get(member, 0) + amount
     return values, gross, gross_local, levy, tax_lines, withheld, net, totals
 
@@ -373,7 +386,10 @@ def _ledger(w: Writer, sizes: Sizes, ref: dict, by_site: dict[int, list[int]], r
                 "payment_method": method,
                 "created_by": "generator",
             }
-            lines = [PostingLine(method, None, None, gross_local), PostingLine("levy_income", None, None, -levy)]
+            lines = [
+                PostingLine(method, None, None, gross_local),
+                PostingLine("levy_income", None, None, -levy),
+            ]
             for r, amount in tax_lines:
                 lines.append(PostingLine("tax_payable", None, r.id, -amount))
                 if not r.withheld:
@@ -435,7 +451,9 @@ def _payouts(w, ch, sql, payout_id, day, n, balances, credited, rng) -> int:
             "created_by": "generator",
         }
         lines = [PostingLine("member_payable", m, None, amount), PostingLine(method, None, None, -amount)]
-        digest = ch.append(day, "payout", "payout", payout_id, row["reference"], lines, chain.source_fields(row))
+        digest = ch.append(
+            day, "payout", "payout", payout_id, row["reference"], lines, chain.source_fields(row)
+        )
         w.add(sql, (*[row[f] for f in PAYOUT_FIELDS], "posted", "", digest))
         balances[m] = owed - amount
     return payout_id
@@ -461,7 +479,9 @@ def _pay_taxes(w, ch, sql, tp_id, day, rules, accrued) -> int:
             "created_by": "generator",
         }
         lines = [PostingLine("tax_payable", None, r.id, amount), PostingLine("bank", None, None, -amount)]
-        digest = ch.append(day, "tax_payment", "tax_payment", tp_id, row["reference"], lines, chain.source_fields(row))
+        digest = ch.append(
+            day, "tax_payment", "tax_payment", tp_id, row["reference"], lines, chain.source_fields(row)
+        )
         w.add(sql, (*[row[f] for f in TAX_PAYMENT_FIELDS], "posted", "", digest))
         accrued[r.id] = 0
     return tp_id
@@ -471,7 +491,9 @@ def write_lots_csv(db_path: str | Path, out: str | Path, n: int, seed: int = 9) 
     """A CSV of `n` new lots (import format) for members and sites already in the database at db_path."""
     conn = sqlite3.connect(db_path)
     sites = [c for (c,) in conn.execute("SELECT code FROM site WHERE status = 'active' ORDER BY id")]
-    members = [no for (no,) in conn.execute("SELECT member_no FROM member WHERE status = 'active' ORDER BY id")]
+    members = [
+        no for (no,) in conn.execute("SELECT member_no FROM member WHERE status = 'active' ORDER BY id")
+    ]
     minerals = [name for (name,) in conn.execute("SELECT name FROM mineral ORDER BY id")]
     conn.close()
     rng = random.Random(seed)

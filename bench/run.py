@@ -252,10 +252,20 @@ def case_import(scale: Scale, base: Path) -> list[Row]:
     ratio = t_app / t_raw
     n = f"{scale.import_rows:,}"
     return [
-        Row(f"2. import {n} lots (full validation)", fmt_s(t_app), fmt_s(t_raw), f"{ratio:.2f}", "ratio ≤ 2.0",
-            verdict(ratio <= 2.0)),  # fmt: skip
-        Row(f"2b. import peak memory (baseline {max(r['peak_mb'] for r in raw):.0f} MB)", f"{peak:.0f} MB",
-            target="< 300 MB", result=verdict(peak < 300)),  # fmt: skip
+        Row(
+            f"2. import {n} lots (full validation)",
+            fmt_s(t_app),
+            fmt_s(t_raw),
+            f"{ratio:.2f}",
+            "ratio ≤ 2.0",
+            verdict(ratio <= 2.0),
+        ),  # fmt: skip
+        Row(
+            f"2b. import peak memory (baseline {max(r['peak_mb'] for r in raw):.0f} MB)",
+            f"{peak:.0f} MB",
+            target="< 300 MB",
+            result=verdict(peak < 300),
+        ),  # fmt: skip
     ]
 
 
@@ -316,8 +326,14 @@ def case_tax_summary(scale: Scale, work: Path) -> list[Row]:
     sales = sum(m.sales for m in result.by_mineral)
     ratio = t_app / t_raw
     return [
-        Row(f"4. year tax summary ({sales:,} sales)", fmt_s(t_app), fmt_s(t_raw), f"{ratio:.2f}", "ratio ≤ 1.5",
-            verdict(ratio <= 1.5))  # fmt: skip
+        Row(
+            f"4. year tax summary ({sales:,} sales)",
+            fmt_s(t_app),
+            fmt_s(t_raw),
+            f"{ratio:.2f}",
+            "ratio ≤ 1.5",
+            verdict(ratio <= 1.5),
+        )  # fmt: skip
     ]
 
 
@@ -359,19 +375,31 @@ def case_post_sale(scale: Scale, work: Path) -> list[Row]:
 def case_reports(scale: Scale, stmt_db: Path, sale_id: int) -> list[Row]:
     if not available("reports"):
         return [
-            Row("6. receipt PDF (warm)", "not available: reports not present", target="< 100 ms", result="skip"),
-            Row("6b. 5,000 member statements", "not available: reports not present", target="< 60 s",
-                result="skip"),  # fmt: skip
+            Row(
+                "6. receipt PDF (warm)",
+                "not available: reports not present",
+                target="< 100 ms",
+                result="skip",
+            ),
+            Row(
+                "6b. 5,000 member statements",
+                "not available: reports not present",
+                target="< 60 s",
+                result="skip",
+            ),  # fmt: skip
         ]
-    from coop.permissions import SYSTEM
     from reports import build  # type: ignore[import-not-found]
+
+    from coop.permissions import SYSTEM
 
     def receipt():
         return build("receipt", SYSTEM, sale_id=sale_id)
 
     t_receipt, pdf = timed(receipt, 10, warmup=2)
     assert bytes(pdf[:5]) == b"%PDF-"
-    rows = [Row("6. receipt PDF (warm)", fmt_s(t_receipt), target="< 100 ms", result=verdict(t_receipt < 0.1))]
+    rows = [
+        Row("6. receipt PDF (warm)", fmt_s(t_receipt), target="< 100 ms", result=verdict(t_receipt < 0.1))
+    ]
     from coop.db import open_database
 
     open_database(stmt_db)
@@ -380,8 +408,12 @@ def case_reports(scale: Scale, stmt_db: Path, sale_id: int) -> list[Row]:
     t_batch = time.perf_counter() - t0
     assert bytes(pdf[:5]) == b"%PDF-"
     rows.append(
-        Row(f"6b. member statements ({scale.statements_members:,} members)", fmt_s(t_batch), target="< 60 s",
-            result=verdict(t_batch < 60))  # fmt: skip
+        Row(
+            f"6b. member statements ({scale.statements_members:,} members)",
+            fmt_s(t_batch),
+            target="< 60 s",
+            result=verdict(t_batch < 60),
+        )  # fmt: skip
     )
     return rows
 
@@ -427,10 +459,16 @@ def table(rows: list[Row]) -> str:
 
 def machine() -> str:
     cpu = next(
-        (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in ln
+        ),
         platform.processor(),
     )
-    mem_kb = int(next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in ln))
+    mem_kb = int(
+        next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in ln)
+    )
     return (
         f"{date.today().isoformat()} · {os.cpu_count()} cores · {cpu} · {mem_kb / 1024**2:.1f} GB RAM · "
         f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version} · {platform.system()} "
