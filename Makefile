@@ -33,3 +33,12 @@ test: compile lint
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
 	find locales -name '*.mo' -delete
+
+# Benchmarks (issue 8): generated databases are cached in $(BENCH_DIR); delete it to rebuild them.
+BENCH_DIR ?= /tmp/coop-bench
+.PHONY: bench bench-quick
+bench-quick:
+	COOP_BENCH_DIR=$(BENCH_DIR) $(PY) bench/run.py --quick
+
+bench:
+	COOP_BENCH_DIR=$(BENCH_DIR) $(PY) bench/run.py

@@ -61,7 +61,7 @@ class Row:
 
 def db_file(members: int, lots: int, sales: int) -> Path:
     """The generated database for these sizes, built once and reused (delete DATA to rebuild)."""
-    path = DATA / f"coop-{members}m-{lots}l-{sales}s.db"
+    path = DATA / f"coop-{members}m-{lots}l-{sales}s-{schema_tag()}.db"
     if not path.exists():
         DATA.mkdir(parents=True, exist_ok=True)
         part = path.with_name(path.name + ".part")
@@ -71,6 +71,18 @@ def db_file(members: int, lots: int, sales: int) -> Path:
         part.rename(path)
         print(f"  generated {path.name} in {counts['seconds']:.1f} s", file=sys.stderr)
     return path
+
+
+def schema_tag() -> str:
+    """A short hash of the current schema, so a cached file built before an index change is rebuilt."""
+    import hashlib
+
+    from coop.db import open_database
+
+    db = open_database(":memory:")
+    sql = sorted(r[0] for r in db.execute_sql("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    db.close()
+    return hashlib.sha1("\n".join(sql).encode()).hexdigest()[:8]
 
 
 def lots_csv(base: Path, rows: int) -> Path:
@@ -295,9 +307,9 @@ JOIN sale s ON s.id = x.sale_id JOIN mineral m ON m.id = x.mineral_id
 GROUP BY m.id
 UNION ALL
 SELECT 'tax', p.tax_rule_id, COUNT(*), SUM(p.amount_minor), SUM(s.gross_local_minor), 0
-FROM sale s JOIN journal_entry j ON j.source_id = s.id AND j.kind = 'sale'
-JOIN posting p ON p.entry_id = j.id AND p.account = 'tax_payable'
-WHERE s.state = 'posted' AND s.date BETWEEN :start AND :end
+FROM posting p JOIN journal_entry j ON j.id = p.entry_id JOIN sale s ON s.id = j.source_id
+WHERE p.account = 'tax_payable' AND j.kind = 'sale' AND s.state = 'posted'
+AND s.date BETWEEN :start AND :end
 GROUP BY p.tax_rule_id
 """
 
