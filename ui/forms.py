@@ -196,10 +196,23 @@ class FormDialog(QDialog):
             return
         label.setText(exc.message())
         label.show()
-        self.widgets[self._field_alias(name)].setFocus()
+        widget = self.widgets.get(self._field_alias(name))
+        if widget is not None:
+            widget.setFocus()
 
     def _field_alias(self, name: str | None) -> str:
-        aliases = {"share_capital_minor": "share_capital", "grams_milli": "grams"}
+        aliases = {
+            "share_capital_minor": "share_capital",
+            "grams_milli": "grams",
+            "rate_bp": "rate",
+            "levy_bp": "levy",
+            "quantity": "quantity",
+            "site": "site_id" if "site_id" in self.widgets else "site",
+            "mineral": "mineral_id" if "mineral_id" in self.widgets else "mineral",
+            "member": "member_id" if "member_id" in self.widgets else "member",
+            "date": "day" if "day" in self.widgets else "date",
+            "to": "period_to",
+        }
         return aliases.get(name or "", name or "")
 
     def clear_errors(self) -> None:

@@ -235,7 +235,7 @@ def incidents_page(actor: Actor, parent: QWidget) -> ListPage:
     for target in ("investigating", "closed"):
         page.add_action(
             lambda t=target: _("Mark {state}").format(state=_(workflow.STATE_LABELS[t]).lower()),
-            lambda t=target: move(t),
+            lambda _checked=False, t=target: move(t),
             allowed,
         )
     page.activated.connect(
