@@ -177,7 +177,7 @@ class ListPage(QWidget):
             button.setText(text())
         self.fill_choices()
         self.model.refresh_labels()
-        self._update_totals()
+        QTimer.singleShot(0, self._update_totals)
 
     # --- filtering -----------------------------------------------------------------------------
     def _dates_changed(self) -> None:
@@ -197,7 +197,8 @@ class ListPage(QWidget):
 
     def refresh(self) -> None:
         self.model.reload()
-        self._update_totals()
+        self.totals_label.setText(_("{count} rows").format(count=fmt.cell("int", self.model.rowCount(), {})))
+        QTimer.singleShot(0, self._update_totals)  # sums may scan the list: after the first paint
 
     def _update_totals(self) -> None:
         count = _("{count} rows").format(count=fmt.cell("int", self.model.rowCount(), {}))

@@ -36,7 +36,7 @@ class ListModel(QAbstractTableModel):
         self._all = list(self.spec.columns)
         self._count = 0
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
-        self.totals: dict[str, int] = {}
+        self._totals: dict[str, int] | None = None
         self.reload()
 
     # --- data loading -------------------------------------------------------------------------
@@ -45,13 +45,19 @@ class ListModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         self._count = tables.count(self.actor, self.spec.name, self.query)
-        self.totals = tables.totals(self.actor, self.spec.name, self.query)
+        self._totals = None  # summed on first request, after the first page is on screen
         self.endResetModel()
+
+    @property
+    def totals(self) -> dict[str, int]:
+        if self._totals is None:
+            self._totals = tables.totals(self.actor, self.spec.name, self.query)
+        return self._totals
 
     def _page(self, number: int) -> list[tuple]:
         rows = self._pages.get(number)
         if rows is None:
-            rows = tables.page(self.actor, self.spec.name, self.query, number * PAGE, PAGE)
+            rows = tables.page(self.actor, self.spec.name, self.query, number * PAGE, PAGE, self._count)
             self._pages[number] = rows
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)

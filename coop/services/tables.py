@@ -41,6 +41,7 @@ class ListSpec:
     default_sort: str = ""
     own: str = ""  # member scoping clause with one ? (the member id); "" = members may not see it
     id_sql: str = ""
+    count_source: str = ""  # cheaper FROM for COUNT when filters only touch the main table
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -136,6 +137,7 @@ SPECS: dict[str, ListSpec] = {
             default_sort="date",
             own="l.id IN (SELECT lo.lot_id FROM lot_owner lo WHERE lo.member_id = ?)",
             id_sql="l.id",
+            count_source="production_lot l",
         ),
         ListSpec(
             "sales",
@@ -342,26 +344,37 @@ def _where(actor: Actor, s: ListSpec, q: Query) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def _order(s: ListSpec, q: Query) -> str:
+def _order(s: ListSpec, q: Query, reverse: bool = False) -> str:
     key = q.sort or s.default_sort
     col = s.column(key) if key else s.columns[0]
-    way = "DESC" if q.descending else "ASC"
+    way = "DESC" if q.descending != reverse else "ASC"
     return f" ORDER BY {col.sql} {way}, {s.id_sql} {way}"
 
 
 def count(actor: Actor, name: str, q: Query) -> int:
     s = SPECS[name]
     where, params = _where(actor, s, q)
-    return int(database.execute_sql(f"SELECT COUNT(*) FROM {s.source}{where}", params).fetchone()[0])
+    source = s.count_source or s.source
+    return int(database.execute_sql(f"SELECT COUNT(*) FROM {source}{where}", params).fetchone()[0])
 
 
-def page(actor: Actor, name: str, q: Query, offset: int, limit: int) -> list[tuple]:
-    """Rows offset..offset+limit of the filtered, sorted list: (id, *column values) tuples."""
+def page(actor: Actor, name: str, q: Query, offset: int, limit: int, total: int | None = None) -> list[tuple]:
+    """Rows offset..offset+limit of the filtered, sorted list: (id, *column values) tuples.
+
+    Given the row count `total`, a page in the second half is read backwards from the end so that
+    jumping to the last row of a million costs a short walk, not a million-row OFFSET.
+    """
     s = SPECS[name]
     where, params = _where(actor, s, q)
     cols = ", ".join([s.id_sql] + [c.sql for c in s.columns])
-    sql = f"SELECT {cols} FROM {s.source}{where}{_order(s, q)} LIMIT ? OFFSET ?"
-    return [tuple(r) for r in database.execute_sql(sql, [*params, limit, offset]).fetchall()]
+    reverse = total is not None and offset > total // 2
+    if reverse:
+        assert total is not None
+        end = min(offset + limit, total)
+        offset, limit = total - end, end - offset
+    sql = f"SELECT {cols} FROM {s.source}{where}{_order(s, q, reverse)} LIMIT ? OFFSET ?"
+    got = [tuple(r) for r in database.execute_sql(sql, [*params, max(limit, 0), offset]).fetchall()]
+    return got[::-1] if reverse else got
 
 
 def rows(actor: Actor, name: str, q: Query, batch: int = 2000) -> Iterator[tuple]:
