@@ -56,7 +56,7 @@ def apply_language(app: QApplication, lang: str) -> None:
         app.installTranslator(qt)
         _translators.append(qt)
     fmt.Context.refresh()
-    QLocale.setDefault(QLocale(fmt.Context.locale if lang == fmt.Context.locale[:2] else lang))
+    QLocale.setDefault(QLocale(i18n.babel_locale(fmt.Context.locale)))
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if i18n.is_rtl(lang) else Qt.LayoutDirection.LeftToRight
     )

@@ -101,8 +101,9 @@ class ListPage(QWidget):
         self.view = QTableView(self)
         self.view.setObjectName(f"table_{self.name}")
         self.view.setModel(self.model)
+        order = Qt.SortOrder.DescendingOrder if self.model.query.descending else Qt.SortOrder.AscendingOrder
+        self.view.horizontalHeader().setSortIndicator(self.model.sort_column(), order)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)

@@ -54,6 +54,10 @@ class MainWindow(QMainWindow):
         self.setObjectName("main")
         self.nav = QListWidget(self, objectName="nav")
         self.nav.setMaximumWidth(220)
+        self.nav.setSpacing(3)
+        font = self.nav.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.nav.setFont(font)
         self.stack = QStackedWidget(self)
         self.pages: dict[str, QWidget] = {}
         self.areas = visible_areas(actor)

@@ -31,7 +31,7 @@ class ListModel(QAbstractTableModel):
         super().__init__(parent)
         self.actor = actor
         self.spec = tables.spec(name)
-        self.query = tables.Query()
+        self.query = tables.Query(sort=self.spec.default_sort, descending=self.spec.default_descending)
         self.columns = self.spec.visible()
         self._all = list(self.spec.columns)
         self._count = 0
@@ -75,6 +75,10 @@ class ListModel(QAbstractTableModel):
 
     def row_id(self, row: int) -> int:
         return int(self.raw(row)["id"])
+
+    def sort_column(self) -> int:
+        keys = [c.key for c in self.columns]
+        return keys.index(self.query.sort) if self.query.sort in keys else 0
 
     def cached_pages(self) -> int:
         return len(self._pages)

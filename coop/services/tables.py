@@ -26,6 +26,7 @@ class Column:
     total: bool = False  # summed in the totals row
     hidden: bool = False  # fetched for formatting (unit, currency) but not shown
     labels: str = ""  # name of a label dict for kind "label" (resolved by the view)
+    sort_sql: str = ""  # what to order by when it differs from the shown value
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class ListSpec:
     mineral_col: str = ""
     state_col: str = ""
     default_sort: str = ""
+    default_descending: bool = False  # newest first for dated lists
     own: str = ""  # member scoping clause with one ? (the member id); "" = members may not see it
     id_sql: str = ""
     count_source: str = ""  # cheaper FROM for COUNT when filters only touch the main table
@@ -135,6 +137,7 @@ SPECS: dict[str, ListSpec] = {
             mineral_col="l.mineral_id",
             state_col="l.status",
             default_sort="date",
+            default_descending=True,
             own="l.id IN (SELECT lo.lot_id FROM lot_owner lo WHERE lo.member_id = ?)",
             id_sql="l.id",
             count_source="production_lot l",
@@ -143,7 +146,12 @@ SPECS: dict[str, ListSpec] = {
             "sales",
             "sale sa JOIN buyer b ON b.id = sa.buyer_id",
             (
-                C("receipt", N_("Receipt"), "sa.series || '/' || COALESCE(sa.receipt_no, '')"),
+                C(
+                    "receipt",
+                    N_("Receipt"),
+                    "sa.series || '/' || COALESCE(sa.receipt_no, '')",
+                    sort_sql="sa.series, sa.receipt_no",
+                ),
                 C("date", N_("Date"), "sa.date", "date"),
                 C("buyer", N_("Buyer"), "b.name"),
                 C("currency", N_("Currency"), "sa.currency", hidden=True),
@@ -163,6 +171,7 @@ SPECS: dict[str, ListSpec] = {
             ),
             state_col="sa.state",
             default_sort="date",
+            default_descending=True,
             own=(
                 "sa.id IN (SELECT sl.sale_id FROM sale_lot sl JOIN lot_owner lo ON lo.lot_id = sl.lot_id"
                 " WHERE lo.member_id = ?)"
@@ -186,6 +195,7 @@ SPECS: dict[str, ListSpec] = {
             site_col="m.site_id",
             state_col="p.state",
             default_sort="date",
+            default_descending=True,
             own="p.member_id = ?",
             id_sql="p.id",
         ),
@@ -206,6 +216,7 @@ SPECS: dict[str, ListSpec] = {
             date_col="t.date",
             state_col="t.state",
             default_sort="date",
+            default_descending=True,
             id_sql="t.id",
         ),
         ListSpec(
@@ -226,6 +237,7 @@ SPECS: dict[str, ListSpec] = {
             site_col="i.site_id",
             state_col="i.state",
             default_sort="occurred_at",
+            default_descending=True,
             id_sql="i.id",
         ),
         ListSpec(
@@ -245,6 +257,7 @@ SPECS: dict[str, ListSpec] = {
             site_col="e.site_id",
             state_col="e.kind",
             default_sort="date",
+            default_descending=True,
             id_sql="e.id",
         ),
         ListSpec(
@@ -348,7 +361,8 @@ def _order(s: ListSpec, q: Query, reverse: bool = False) -> str:
     key = q.sort or s.default_sort
     col = s.column(key) if key else s.columns[0]
     way = "DESC" if q.descending != reverse else "ASC"
-    return f" ORDER BY {col.sql} {way}, {s.id_sql} {way}"
+    terms = [t.strip() for t in (col.sort_sql or col.sql).split(", ")] if col.sort_sql else [col.sql]
+    return " ORDER BY " + ", ".join(f"{t} {way}" for t in [*terms, s.id_sql])
 
 
 def count(actor: Actor, name: str, q: Query) -> int:

@@ -23,4 +23,6 @@ def _quiet_ui(tmp_path, qapp):
 @pytest.fixture
 def ctx(coop):
     fmt.Context.refresh()
+    fmt.Context.locale = fmt.Context.coop_locale  # texts in English, numbers as the cooperative types them
+    assert fmt.Context.locale == "fr_CD"
     return coop

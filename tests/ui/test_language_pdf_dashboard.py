@@ -41,7 +41,10 @@ def test_language_switch_retranslates_everything_and_is_stored(qtbot, qapp, demo
     window.lang_actions["fr"].trigger()  # any language: the runtime path is the same
     assert i18n.current_language() == "fr"
     assert User.get_by_id(actor.user_id).locale == "fr"
-    assert QLocale().name().startswith("fr")
+    assert QLocale().name() == "fr_CD" and fmt.Context.locale == "fr_CD"  # the cooperative's formats
+    assert "\u202f" in sales.model.data(sales.model.index(0, 5)) or "," in sales.model.data(
+        sales.model.index(0, 5)
+    )
     window.language_changed.emit(i18n.PSEUDO)
     assert window.nav.item(0).text().startswith("[") and "~" in window.nav.item(0).text()
     assert sales.model.headerData(0, Qt.Orientation.Horizontal).startswith("[")
@@ -50,6 +53,7 @@ def test_language_switch_retranslates_everything_and_is_stored(qtbot, qapp, demo
     window.language_changed.emit("en")
     assert window.nav.item(0).text() == "Dashboard"
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert fmt.Context.locale == "en" and "," in sales.model.data(sales.model.index(0, 5))
 
 
 def test_pseudo_rtl_flips_layout(qapp, demo_db):
