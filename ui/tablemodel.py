@@ -145,7 +145,14 @@ class ListModel(QAbstractTableModel):
         parts = []
         for col in self.columns:
             if col.key in self.totals:
-                value = fmt.cell(col.kind, self.totals[col.key], {}, col.labels)
+                row = {}
+                if col.kind == "qty":  # quantities add up only within one mineral (one unit)
+                    if self.query.mineral_id is None:
+                        continue
+                    from coop.models import Mineral
+
+                    row["unit"] = Mineral.get_by_id(self.query.mineral_id).unit
+                value = fmt.cell(col.kind, self.totals[col.key], row, col.labels)
                 parts.append(f"{_(col.label)}: {value}")
         return "   ".join(parts)
 

@@ -127,3 +127,14 @@ def test_million_lots_open_fast_and_jump_to_end(qtbot, demo_db):
     print(f"first page {first * 1000:.0f} ms, last row {last * 1000:.0f} ms, growth {growth_mb:.1f} MB")
     assert model.rowCount() == 1_000_000
     assert first < 0.1 and last < 0.2 and growth_mb < 50
+
+
+def test_lot_quantity_total_only_within_one_mineral(qtbot, demo_db):
+    fmt.Context.refresh()
+    page = ListPage(SYSTEM, "lots")
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: "Mercury" in page.totals_label.text())
+    assert "Quantity" not in page.totals_label.text()  # grams and kilograms are not added together
+    page.mineral.setCurrentIndex(page.mineral.findText("Gold"))
+    qtbot.waitUntil(lambda: "Quantity" in page.totals_label.text())
+    assert "\u00a0g" in page.totals_label.text()
