@@ -129,3 +129,24 @@ def test_backup_runs_off_the_ui_thread(qtbot, qapp, demo_db, tmp_path):
     window.backup(str(dest))
     qtbot.waitUntil(lambda: any("backup was written" in text for _t, text in msgbox.SHOWN), timeout=10_000)
     assert dest.stat().st_size > 0
+
+
+def test_import_members_runs_in_background_and_refreshes(qtbot, qapp, ctx, tmp_path):
+    from coop.models import Member
+
+    path = tmp_path / "members.csv"
+    path.write_text(
+        "member_no,full_name,sex,birth_year,id_number,card_expiry,phone,community,site_code,role,join_date,status,share_capital\n"
+        "M500,Furaha Zawadi,F,1991,,,,,KAM,digger,2025-02-01,active,0\n",
+        encoding="utf-8",
+    )
+    from coop.permissions import Actor
+
+    window = open_main(qapp, Actor("clerk", "clerk"), "en")
+    qtbot.addWidget(window)
+    members = window.show_area("members")
+    before = members.model.rowCount()
+    window.import_csv("members", str(path))
+    qtbot.waitUntil(lambda: any("rows imported" in text for _t, text in msgbox.SHOWN), timeout=10_000)
+    assert Member.get(Member.member_no == "M500").full_name == "Furaha Zawadi"
+    assert members.model.rowCount() == before + 1

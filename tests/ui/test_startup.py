@@ -28,7 +28,12 @@ def test_measure_startup_prints_seconds_and_imports_nothing_heavy(db, tmp_path):
     db.close()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run(
-        [sys.executable, "-c", SCRIPT, path], capture_output=True, text=True, env=env, timeout=60, cwd=os.getcwd()
+        [sys.executable, "-c", SCRIPT, path],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=os.getcwd(),
     )
     assert out.returncode == 0, out.stderr
     seconds, heavy = out.stdout.strip().splitlines()
