@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -84,7 +86,7 @@ def _statement(actor: Actor, page: ListPage) -> None:
     if ident is None:
         _need(page)
         return
-    year = date.today().year
+    year = date.today().year - 1  # this year and last: a statement shows the opening balance before it
     pdf = build_report("statement", actor, member_id=ident, start=date(year, 1, 1), end=date.today())
     if pdf is None:
         msgbox.information(page, _("Statement"), _("The reports module is not installed in this build."))
@@ -278,7 +280,18 @@ class ReportsPage(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.list.itemActivated.connect(lambda _i: self.open_selected())
         self.note = QLabel(self, wordWrap=True)
+        from coop.services import dashboard
+
+        self.year = QSpinBox(self, objectName="report_year")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(dashboard.latest_year() or date.today().year)
+        self.year_label = QLabel(self)
+        row = QHBoxLayout()
+        row.addWidget(self.year_label)
+        row.addWidget(self.year)
+        row.addStretch(1)
         lay = QVBoxLayout(self)
+        lay.addLayout(row)
         lay.addWidget(self.list, 1)
         lay.addWidget(self.note)
         lay.addWidget(self.open_button)
@@ -297,10 +310,12 @@ class ReportsPage(QWidget):
         )
 
     def params(self, kind: str) -> dict:
-        year = date.today().year
+        year = self.year.value()
         start, end = date(year, 1, 1), date(year, 12, 31)
-        if kind in ("tax-filing", "production", "safety", "mercury", "custody"):
+        if kind in ("tax-filing", "production", "safety", "mercury"):
             return {"start": start, "end": end}
+        if kind == "census":
+            return {"end": end}
         if kind == "annual":
             return {"year": year}
         return {}
