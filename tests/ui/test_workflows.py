@@ -196,3 +196,21 @@ def test_clerk_cannot_post_sales_buttons_hidden(qtbot, ctx):
     qtbot.addWidget(page)
     texts = {t(): b.isEnabled() for b, t in page._actions}
     assert texts == {"New sale…": False, "Receipt…": False, "Void…": False}
+
+
+def test_receipt_preview_after_posting_when_reports_are_installed(qtbot, ctx):
+    import pytest
+
+    pytest.importorskip("reports")
+    from PySide6.QtWidgets import QWidget
+
+    from ui.pages import show_receipt
+    from ui.pdfview import PdfPreview
+
+    sale_id = ctx.sell([ctx.lot()])
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    show_receipt(SYSTEM, parent, sale_id, duplicate=False)
+    previews = parent.findChildren(PdfPreview)
+    assert len(previews) == 1 and previews[0].page_count() >= 1
+    assert previews[0].pdf.startswith(b"%PDF")
