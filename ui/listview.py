@@ -34,6 +34,7 @@ STATE_CHOICES = {
     "sites": ("site_statuses", ["active", "inactive", "abandoned"]),
     "lots": ("lot_statuses", ["in_stock", "sold", "voided"]),
     "sales": ("states", ["posted", "voided"]),
+    "my_sales": ("states", ["posted", "voided"]),
     "payouts": ("states", ["posted", "voided"]),
     "tax_payments": ("states", ["posted", "voided"]),
     "incidents": ("states", ["open", "investigating", "closed"]),

@@ -134,7 +134,8 @@ def lots_page(actor: Actor, parent: QWidget) -> ListPage:
 
 
 def sales_page(actor: Actor, parent: QWidget) -> ListPage:
-    page = ListPage(actor, "sales", parent)
+    own_view = actor.member_id is not None and not actor.can("read.all")
+    page = ListPage(actor, "my_sales" if own_view else "sales", parent)
 
     def new_sale() -> None:
         dlg = SaleDialog(actor, page)

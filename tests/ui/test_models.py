@@ -29,7 +29,7 @@ def test_every_list_model_passes_qtmodeltester(qtmodeltester, demo_db, name):
     qtmodeltester.check(model, force_py=True)
 
 
-@pytest.mark.parametrize("name", ["members", "lots", "sales", "payouts"])
+@pytest.mark.parametrize("name", ["members", "lots", "sales", "my_sales", "payouts"])
 def test_member_scoped_models_pass_qtmodeltester(qtmodeltester, demo_db, name):
     fmt.Context.refresh()
     member = users.login("member", demo.DEMO_PASSWORD)
