@@ -152,24 +152,18 @@ def install_excepthook() -> None:
     """An unexpected exception: a dialog with details to copy; transactions already rolled back."""
 
     def hook(kind, value, tb) -> None:
+        from ui import msgbox
+
         details = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(details)
         if isinstance(value, CoopError):
-            from ui import msgbox
-
             msgbox.warning(None, _("Cannot do this"), value.message())
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Critical,
-            _("Unexpected error"),
-            _(
-                "Something went wrong inside CoopLedger. Your saved data is safe: unfinished changes were not "
-                "written. Please copy the details below and send them to your support contact."
-            ),
+        text = _(
+            "Something went wrong inside CoopLedger. Your saved data is safe: unfinished changes were not "
+            "written. Please copy the details below and send them to your support contact."
         )
-        box.setDetailedText(details)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.exec()
+        msgbox.msgbox(None, _("Unexpected error"), text, QMessageBox.Icon.Critical, details)
 
     sys.excepthook = hook
 

@@ -150,3 +150,37 @@ def test_import_members_runs_in_background_and_refreshes(qtbot, qapp, ctx, tmp_p
     qtbot.waitUntil(lambda: any("rows imported" in text for _t, text in msgbox.SHOWN), timeout=10_000)
     assert Member.get(Member.member_no == "M500").full_name == "Furaha Zawadi"
     assert members.model.rowCount() == before + 1
+
+
+def test_unexpected_exception_shows_details_and_domain_error_friendly_text(qapp):
+    import sys
+
+    from coop.errors import ValidationError
+    from ui.app import install_excepthook
+
+    previous = sys.excepthook
+    install_excepthook()
+    try:
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+        assert msgbox.SHOWN[-1][0] == "Unexpected error" and "data is safe" in msgbox.SHOWN[-1][1]
+        sys.excepthook(
+            ValidationError, ValidationError("amount", "The amount must be greater than zero."), None
+        )
+        assert msgbox.SHOWN[-1] == ("Cannot do this", "The amount must be greater than zero.")
+    finally:
+        sys.excepthook = previous
+
+
+def test_window_remembers_last_view(qtbot, qapp, demo_db):
+    fmt.Context.refresh()
+    actor = users.login("clerk", demo.DEMO_PASSWORD)
+    first = open_main(qapp, actor, "en")
+    qtbot.addWidget(first)
+    first.show_area("incidents")
+    first.close()
+    second = open_main(qapp, actor, "en")
+    qtbot.addWidget(second)
+    assert second.stack.currentWidget() is second.pages["incidents"]
