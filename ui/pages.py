@@ -259,7 +259,7 @@ def mercury_page(actor: Actor, parent: QWidget) -> ListPage:
 
 REPORTS = {
     "receipt": N_("Sale receipt (select a sale in Sales)"),
-    "statement": N_("Member statement"),
+    "statement": N_("Statements of every member (one PDF)"),
     "tax-filing": N_("Tax filing for a period"),
     "production": N_("Production by site and mineral"),
     "safety": N_("Safety incidents"),
@@ -321,11 +321,34 @@ class ReportsPage(QWidget):
             return {"year": year}
         return {}
 
+    def batch_statements(self) -> None:
+        """Every member's statement for the year in one PDF, built on a worker thread."""
+        from ui.work import run_in_background
+
+        year = self.year.value()
+        start, end = date(year, 1, 1), date(year, 12, 31)
+
+        def job(progress, cancelled):
+            return build_report("statement", self.actor, start=start, end=end, all=True)
+
+        def done(pdf) -> None:
+            if pdf is None:
+                msgbox.information(
+                    self, _("Reports"), _("The reports module is not installed in this build.")
+                )
+                return
+            show_pdf(self, pdf, _("Member statements {year}").format(year=year), f"statements-{year}.pdf")
+
+        run_in_background(self, _("Preparing the statements…"), job, done)
+
     def open_selected(self) -> None:
         item = self.list.currentItem()
         kind = item.data(256) if item else None
-        if kind in (None, "receipt", "statement"):
-            msgbox.information(self, _("Reports"), _("Open receipts from Sales and statements from Members."))
+        if kind in (None, "receipt"):
+            msgbox.information(self, _("Reports"), _("Open receipts from Sales."))
+            return
+        if kind == "statement":
+            self.batch_statements()
             return
         pdf = build_report(kind, self.actor, **self.params(kind))
         if pdf is None:
@@ -356,7 +379,11 @@ class SettingsPage(QTabWidget):
         self.tabs.append((simple_page("mineral", "minerals", "minerals.write", actor, self), N_("Minerals")))
         self.tabs.append((simple_page("buyer", "buyers", "buyers.write", actor, self), N_("Buyers")))
         if actor.can("users.manage"):
-            self.tabs.append((ListPage(actor, "users", self), N_("Users")))
+            users_page = ListPage(actor, "users", self)
+            users_page.add_action(
+                lambda: _("New user…"), lambda: dialogs.user_dialog(actor, users_page).open()
+            )
+            self.tabs.append((users_page, N_("Users")))
         for widget, title in self.tabs:
             self.addTab(widget, _(title))
         OPS.changed.connect(lambda changes: self.retranslate() if changes.affects("settings") else None)

@@ -214,3 +214,40 @@ def test_receipt_preview_after_posting_when_reports_are_installed(qtbot, ctx):
     previews = parent.findChildren(PdfPreview)
     assert len(previews) == 1 and previews[0].page_count() >= 1
     assert previews[0].pdf.startswith(b"%PDF")
+
+
+def test_manager_adds_a_member_account(qtbot, ctx):
+    from coop.models import User
+    from coop.services import users
+
+    dlg = dialogs.user_dialog(SYSTEM, None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.keyClicks(dlg.widgets["username"], "amani")
+    qtbot.keyClicks(dlg.widgets["password"], "long-enough-pass")
+    dlg.widgets["role"].setCurrentIndex(dlg.widgets["role"].findData("member"))
+    dlg.save()
+    assert dlg.isVisible() and "linked to a member" in dlg.errors["member_id"].text()
+    dlg.widgets["member_id"].setCurrentIndex(dlg.widgets["member_id"].findData(ctx.members[0]))
+    dlg.save()
+    assert not dlg.isVisible(), dlg.top_error.text()
+    assert User.get(User.username == "amani").member_id == ctx.members[0]
+    assert users.login("amani", "long-enough-pass").member_id == ctx.members[0]
+
+
+def test_batch_statements_in_background(qtbot, demo_db):
+    import pytest
+
+    pytest.importorskip("reports")
+    from ui import fmt, msgbox
+    from ui.pages import ReportsPage
+    from ui.pdfview import PdfPreview
+
+    fmt.Context.refresh()
+    page = ReportsPage(SYSTEM)
+    qtbot.addWidget(page)
+    page.year.setValue(2025)
+    page.list.setCurrentRow(1)
+    page.open_selected()
+    qtbot.waitUntil(lambda: bool(page.findChildren(PdfPreview)), timeout=60_000)
+    assert page.findChildren(PdfPreview)[0].page_count() > 10, msgbox.SHOWN
