@@ -251,3 +251,39 @@ def test_batch_statements_in_background(qtbot, demo_db):
     page.open_selected()
     qtbot.waitUntil(lambda: bool(page.findChildren(PdfPreview)), timeout=60_000)
     assert page.findChildren(PdfPreview)[0].page_count() > 10, msgbox.SHOWN
+
+
+def test_settings_site_and_tax_rule_dialogs_round_trip(qtbot, ctx):
+    from coop.models import Site, TaxRule
+    from coop.services import settings
+
+    dlg = dialogs.settings_dialog(SYSTEM, None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.widgets["levy"].text() == "5,00"  # 500 bp shown in fr_CD
+    dlg.widgets["levy"].setText("4,5")
+    dlg.save()
+    assert not dlg.isVisible(), dlg.top_error.text()
+    assert settings.get().levy_bp == 450
+    from ui import fmt
+
+    fmt.Context.locale = "fr_CD"  # saving settings re-reads formats for the UI language (English here)
+    site = dialogs.simple_dialog("site", CLERK, None, None)
+    qtbot.addWidget(site)
+    site.show()
+    qtbot.keyClicks(site.widgets["code"], "lug")
+    qtbot.keyClicks(site.widgets["name"], "Lugushwa")
+    qtbot.keyClicks(site.widgets["latitude"], "95")
+    site.save()
+    assert site.isVisible() and site.errors["latitude"].text()
+    site.widgets["latitude"].setText("-3.3")
+    site.save()
+    assert Site.get(Site.code == "LUG").latitude == "-3.3"
+    rule = dialogs.simple_dialog("tax_rule", SYSTEM, ctx.royalty, None)
+    qtbot.addWidget(rule)
+    rule.show()
+    assert rule.widgets["rate"].text() == "3,50"
+    rule.widgets["rate"].setText("10")
+    rule.save()
+    assert not rule.isVisible(), rule.top_error.text()
+    assert TaxRule.get_by_id(ctx.royalty).rate_bp == 1000
