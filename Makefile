@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYBABEL := $(VENV)/bin/pybabel
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint compile extract update clean
+.PHONY: run test lint compile extract update clean screenshots
 
 $(VENV)/.stamp: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,6 @@ bench-quick:
 
 bench:
 	COOP_BENCH_DIR=$(BENCH_DIR) $(PY) bench/run.py
+# PNG of every area on a fresh demo cooperative (needs Debian xvfb xauth libxcb-icccm4 libxcb-keysyms1)
+screenshots:
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m ui.screenshots

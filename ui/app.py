@@ -56,7 +56,7 @@ def apply_language(app: QApplication, lang: str) -> None:
         app.installTranslator(qt)
         _translators.append(qt)
     fmt.Context.refresh()
-    QLocale.setDefault(QLocale(fmt.Context.locale if lang == fmt.Context.locale[:2] else lang))
+    QLocale.setDefault(QLocale(i18n.babel_locale(fmt.Context.locale)))
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if i18n.is_rtl(lang) else Qt.LayoutDirection.LeftToRight
     )
@@ -152,24 +152,18 @@ def install_excepthook() -> None:
     """An unexpected exception: a dialog with details to copy; transactions already rolled back."""
 
     def hook(kind, value, tb) -> None:
+        from ui import msgbox
+
         details = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(details)
         if isinstance(value, CoopError):
-            from ui import msgbox
-
             msgbox.warning(None, _("Cannot do this"), value.message())
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Critical,
-            _("Unexpected error"),
-            _(
-                "Something went wrong inside CoopLedger. Your saved data is safe: unfinished changes were not "
-                "written. Please copy the details below and send them to your support contact."
-            ),
+        text = _(
+            "Something went wrong inside CoopLedger. Your saved data is safe: unfinished changes were not "
+            "written. Please copy the details below and send them to your support contact."
         )
-        box.setDetailedText(details)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.exec()
+        msgbox.msgbox(None, _("Unexpected error"), text, QMessageBox.Icon.Critical, details)
 
     sys.excepthook = hook
 
