@@ -55,16 +55,18 @@ class CatalogueTranslator(QTranslator):
 
     def translate(  # type: ignore[override]
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str:
+    ) -> str | None:
+        # None (a null QString) means "no translation here": Qt then keeps its source text. An empty
+        # string would be taken as a translation and blank the button.
         if context not in QT_CONTEXTS or not source:
-            return ""
+            return None
         key = strip_accelerator(source)
         lookup = BUTTONS.get(key)
         if lookup is None:
-            return ""
+            return None
         text = lookup()
-        if text == key:  # untranslated (English): let Qt keep its own text with its accelerator
-            return ""
+        if text == key:  # untranslated (English): keep Qt's own text with its accelerator
+            return None
         if source.startswith("&") and "&" not in text:
             text = "&" + text
         return text
@@ -94,6 +96,8 @@ def install(lang: str) -> list[QTranslator]:
     for old in _installed:
         QCoreApplication.removeTranslator(old)
     _installed.clear()
+    if i18n.language_of(lang) == "en" or lang.startswith(i18n.PSEUDO):
+        return []  # Qt's own strings are English
     qt_own = qtbase_file(lang)
     translator: QTranslator = qt_own if qt_own is not None else CatalogueTranslator()
     QCoreApplication.installTranslator(translator)
