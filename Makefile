@@ -29,7 +29,10 @@ compile: venv
 extract:
 	$(PYBABEL) -q extract -F babel.cfg --no-default-keywords $(BABEL_KEYWORDS) --no-location --sort-output \
 		--no-wrap --project CoopLedger --version 1.0 --copyright-holder "CoopLedger contributors" \
-		--msgid-bugs-address "" --add-comments TRANSLATORS: -o $(POT) .
+		--msgid-bugs-address "" --add-comments TRANSLATORS: -o $(POT).new .
+	@# keep the old template when only its creation date changed, so diffs stay clean
+	@if [ -f $(POT) ] && diff -q -I '^"POT-Creation-Date' $(POT) $(POT).new >/dev/null; then rm $(POT).new; \
+	else mv $(POT).new $(POT); fi
 
 update: extract
 	@for l in $(LANGS); do \
