@@ -33,7 +33,7 @@ SAME_AS_ENGLISH = {
     "sw": set(),
 }
 # Strings with letters that are not words to translate (codes, brand names, markup).
-NOT_WORDS = {"CoopLedger", "QR", "PDF", "CSV", "SHA-256", "UTF-8", "ISO", "ID", "N°", "No."}
+NOT_WORDS = {"CoopLedger", "QR", "PDF", "CSV", "GPS", "Hg", "Au", "SHA-256", "UTF-8", "ISO", "ID", "N°", "No."}
 
 
 def _po(lang: str) -> Catalog:
