@@ -33,7 +33,21 @@ SAME_AS_ENGLISH = {
     "sw": set(),
 }
 # Strings with letters that are not words to translate (codes, brand names, markup).
-NOT_WORDS = {"CoopLedger", "QR", "PDF", "CSV", "GPS", "Hg", "Au", "SHA-256", "UTF-8", "ISO", "ID", "N°", "No."}
+NOT_WORDS = {
+    "CoopLedger",
+    "QR",
+    "PDF",
+    "CSV",
+    "GPS",
+    "Hg",
+    "Au",
+    "SHA-256",
+    "UTF-8",
+    "ISO",
+    "ID",
+    "N°",
+    "No.",
+}
 
 
 def _po(lang: str) -> Catalog:
@@ -445,3 +459,18 @@ def test_decimal_sign_differs_by_locale():
     assert i18n.format_decimal(Decimal("2.5"), "fr_CD", 1) == "2,5"
     assert i18n.format_decimal(Decimal("2.5"), "sw_TZ", 1) == "2.5"
     assert i18n.parse_number("2,5", "pt_MZ", "qty") == Decimal("2.5")
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_cli_speaks_the_chosen_language(lang, tmp_path, capsys):
+    from coop import cli
+    from coop.models import database
+
+    try:
+        code = cli.run(["--lang", lang, "--db", str(tmp_path / "coop.sqlite"), "summary"])
+    finally:
+        if not database.is_closed():
+            database.close()
+    err = capsys.readouterr().err
+    expected = _translation(lang, "The database has no cooperative yet. Run “init” or “demo” first.")
+    assert code == 1 and expected in err
