@@ -64,3 +64,10 @@ clean:
 .PHONY: reliability
 reliability: compile
 	$(PY) -m tests.reliability.campaign --kills 300 --per-process 500 --backups 100 --disk-full 300 --fuzz 1000
+
+# One PDF of each printed document from the demo cooperative, and a PNG of each first page
+# (PDFs are git-ignored, PNGs are committed). Needs Debian poppler-utils for pdftoppm.
+.PHONY: pdf-samples
+pdf-samples: venv
+	$(PY) -m reports.samples docs/samples
+	for f in docs/samples/*.pdf; do pdftoppm -png -r 60 -singlefile "$$f" "$${f%.pdf}"; done

@@ -7,7 +7,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     from coop import cli
+    from reports.cli import register
 
+    register()
     code = cli.run(argv)
     if code != -1:
         return code
