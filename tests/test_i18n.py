@@ -27,11 +27,15 @@ SOURCE_DIRS = ["coop", "ui", "reports"]
 
 # Translations that may equal the English id: loanwords, names and codes that the trade uses as is.
 SAME_AS_ENGLISH = {
-    "fr": {"Comptoir", "Mobile money", "carats", "Qt standard button\x04OK", "Chain head: {head}"},
-    "es": {"Auditor", "Error: {message}", "Qt standard button\x04No"},
-    "pt": {"Auditor", "Qt standard button\x04OK"},
+    "fr": {
+        "Comptoir", "Mobile money", "carats", "Date", "Description", "Incidents", "Lot", "Lots", "Site", "Sites",
+        "Taxes", "Total", "3. Production", "millions {currency}", "{n}. Lot {reference}",
+        "Qt standard button\x04OK",
+    },
+    "es": {"Auditor", "Error: {message}", "Mineral", "Total", "Qt standard button\x04No"},
+    "pt": {"Auditor", "Total", "Qt standard button\x04OK"},
     "sw": set(),
-}
+}  # fmt: skip
 # Strings with letters that are not words to translate (codes, brand names, markup).
 NOT_WORDS = {
     "CoopLedger",
@@ -48,6 +52,9 @@ NOT_WORDS = {
     "N°",
     "No.",
 }
+
+
+NOT_UPPER = {w.upper() for w in NOT_WORDS}
 
 
 def _po(lang: str) -> Catalog:
@@ -234,7 +241,9 @@ def _call_name(node: ast.Call) -> str | None:
 def _is_words(text: str) -> bool:
     """Whether a literal holds words to translate (not markup, placeholders, numbers or codes)."""
     text = re.sub(r"<[^>]*>|&\w+;|\{[^{}]*\}|%\(?\w*\)?[sdif]", " ", text)
-    words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", text) if w not in NOT_WORDS]
+    if re.fullmatch(r"\s*\.\w+\s*", text):  # a file extension such as ".pdf"
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", text) if w.upper() not in NOT_UPPER]
     return any(len(w) > 1 for w in words)
 
 
@@ -269,11 +278,27 @@ def _bare_literals(node: ast.AST):
 def unwrapped(source: str, filename: str = "<src>") -> list[str]:
     """Findings `file:line: text` for user-facing literals not wrapped, and unextractable msgids."""
     found = []
-    for node in ast.walk(ast.parse(source, filename)):
+    tree = ast.parse(source, filename)
+    plain_constants = {  # module-level NAME = "text" (not marked with N_, so never extracted)
+        t.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
+    for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         name = _call_name(node)
-        args = list(node.args) + [k.value for k in node.keywords if k.arg in {"text", "title", "label"}]
+        texts = {"text", "title", "label", "help", "description", "epilog"}
+        args = list(node.args) + [k.value for k in node.keywords if k.arg in texts]
+        if name not in TEXT_CALLS:  # argparse help= / description= anywhere
+            helps = [k.value for k in node.keywords if k.arg in {"help", "description", "epilog"}]
+            for lit in (x for h in helps for x in _bare_literals(h)):
+                if _is_words(lit.value):
+                    found.append(f"{filename}:{lit.lineno}: help text {lit.value!r}")
         if name in TEXT_CALLS:
             for lit in (x for a in args for x in _bare_literals(a)):
                 if _is_words(lit.value):
@@ -286,6 +311,8 @@ def unwrapped(source: str, filename: str = "<src>") -> list[str]:
             )
             if isinstance(first, (ast.JoinedStr, ast.BinOp)):
                 found.append(f"{filename}:{node.lineno}: {name}() of a built string cannot be extracted")
+            if isinstance(first, ast.Name) and first.id in plain_constants:
+                found.append(f"{filename}:{node.lineno}: {first.id} is translated but not marked with N_()")
         if name in ERRORS and len(node.args) > ERRORS[name]:
             msgid = node.args[ERRORS[name]]
             if isinstance(msgid, (ast.JoinedStr, ast.BinOp)) or (
@@ -312,9 +339,14 @@ def test_scanner_catches_unwrapped_strings():
         "e.setSuffix(' %')\n"
         "raise ValidationError('f', f'bad {x}')\n"
         "print(_(f'Hello {name}'))\n"
+        "HELP = 'Sale number'\n"
+        "p.add_argument('--sale', help=_(HELP))\n"
+        "p.add_argument('--lot', help='Lot reference')\n"
+        "p.add_argument('--from', help='YYYY-MM-DD')\n"  # French users read AAAA-MM-JJ
+        "p.add_argument('--to', help=_('YYYY-MM-DD'), metavar='DATE')\n"
     )
     found = unwrapped(src)
-    assert [f.split(":")[1] for f in found] == ["1", "3", "4", "5", "8", "9"]
+    assert sorted(int(f.split(":")[1]) for f in found) == [1, 3, 4, 5, 8, 9, 11, 12, 13]
 
 
 def test_user_facing_strings_are_wrapped():
