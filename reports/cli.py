@@ -8,7 +8,7 @@ from pathlib import Path
 
 from coop import cli
 from coop.errors import NotFound, ValidationError
-from coop.i18n import N_, _
+from coop.i18n import N_, _, ngettext
 from coop.permissions import Actor
 
 HELP_SALE = N_("receipt number N of the latest series, or SERIES/N (e.g. 2025/17)")
@@ -116,7 +116,11 @@ def run(args: argparse.Namespace, actor: Actor) -> int:
         for member_no, pdf in reports.each_statement(actor, kw["start"], kw["end"], lang=lang):
             (folder / f"statement-{member_no}.pdf").write_bytes(pdf)
             n += 1
-        print(_("{n} statements written to {folder}.").format(n=n, folder=folder))
+        print(
+            ngettext("{n} statement written to {folder}.", "{n} statements written to {folder}.", n).format(
+                n=n, folder=folder
+            )
+        )
         return 0
     pdf = reports.build(args.report_kind, actor, lang=lang, **kw)
     out = Path(args.out)
