@@ -71,3 +71,11 @@ reliability: compile
 pdf-samples: venv
 	$(PY) -m reports.samples docs/samples
 	for f in docs/samples/*.pdf; do pdftoppm -png -r 60 -singlefile "$$f" "$${f%.pdf}"; done
+# Benchmarks (issue 8): generated databases are cached in $(BENCH_DIR); delete it to rebuild them.
+BENCH_DIR ?= /tmp/coop-bench
+.PHONY: bench bench-quick
+bench-quick:
+	COOP_BENCH_DIR=$(BENCH_DIR) $(PY) bench/run.py --quick
+
+bench:
+	COOP_BENCH_DIR=$(BENCH_DIR) $(PY) bench/run.py

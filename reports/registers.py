@@ -67,6 +67,8 @@ def census_story(ctx: Ctx, c: Census, st: dict) -> list[Flowable]:
         [roles.get(r, r), *[ctx.num(v.get(s, 0)) for s in sex_keys], ctx.num(sum(v.values()))]
         for r, v in c.sex_by_role.items()
     ]
+    sums = [sum(v.get(s, 0) for v in c.sex_by_role.values()) for s in sex_keys]
+    rows.append([_("Total"), *[ctx.num(x) for x in sums], ctx.num(sum(sums))])
     story.append(
         table(
             [_("Role"), *[sexes.get(s, s) for s in sex_keys], _("Total")],
@@ -74,6 +76,7 @@ def census_story(ctx: Ctx, c: Census, st: dict) -> list[Flowable]:
             [40 * mm] + [22 * mm] * (len(sex_keys) + 1),
             st,
             numeric=list(range(1, len(sex_keys) + 2)),
+            total=True,
         )
     )
     return story
