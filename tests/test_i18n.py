@@ -29,11 +29,12 @@ SOURCE_DIRS = ["coop", "ui", "reports"]
 SAME_AS_ENGLISH = {
     "fr": {
         "Comptoir", "Mobile money", "carats", "Date", "Description", "Incidents", "Lot", "Lots", "Site", "Sites",
-        "Taxes", "Total", "3. Production", "millions {currency}", "{n}. Lot {reference}",
+        "Taxes", "Total", "3. Production", "millions {currency}", "{n}. Lot {reference}", "Code", "Dates",
+        "Latitude", "Licence", "Longitude", "Note", "Notes",
         "Qt standard button\x04OK",
     },
-    "es": {"Auditor", "Error: {message}", "Mineral", "Total", "Qt standard button\x04No"},
-    "pt": {"Auditor", "Total", "Qt standard button\x04OK"},
+    "es": {"Auditor", "Error: {message}", "Mineral", "Total", "No", "Qt standard button\x04No"},
+    "pt": {"Auditor", "Total", "Latitude", "Longitude", "Qt standard button\x04OK"},
     "sw": set(),
 }  # fmt: skip
 # Strings with letters that are not words to translate (codes, brand names, markup).
@@ -42,6 +43,7 @@ NOT_WORDS = {
     "QR",
     "PDF",
     "CSV",
+    "SQLite",
     "GPS",
     "Hg",
     "Au",
@@ -241,8 +243,9 @@ def _call_name(node: ast.Call) -> str | None:
 def _is_words(text: str) -> bool:
     """Whether a literal holds words to translate (not markup, placeholders, numbers or codes)."""
     text = re.sub(r"<[^>]*>|&\w+;|\{[^{}]*\}|%\(?\w*\)?[sdif]", " ", text)
-    if re.fullmatch(r"\s*\.\w+\s*", text):  # a file extension such as ".pdf"
+    if re.fullmatch(r"[\w./*-]*\.\w+", text.strip()):  # a file name or extension: "backup.sqlite", ".pdf"
         return False
+    text = re.sub(r"\*\.\w+", " ", text)  # file-dialog filters: "(*.csv)"
     words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", text) if w.upper() not in NOT_UPPER]
     return any(len(w) > 1 for w in words)
 
@@ -344,6 +347,7 @@ def test_scanner_catches_unwrapped_strings():
         "p.add_argument('--lot', help='Lot reference')\n"
         "p.add_argument('--from', help='YYYY-MM-DD')\n"  # French users read AAAA-MM-JJ
         "p.add_argument('--to', help=_('YYYY-MM-DD'), metavar='DATE')\n"
+        "QFileDialog.getSaveFileName(self, _('Save'), 'backup.sqlite', 'SQLite (*.sqlite)')\n"
     )
     found = unwrapped(src)
     assert sorted(int(f.split(":")[1]) for f in found) == [1, 3, 4, 5, 8, 9, 11, 12, 13]
