@@ -110,6 +110,13 @@ def test_every_message_is_translated_with_all_plural_forms(lang):
 
 
 @pytest.mark.parametrize("lang", SHIPPED)
+def test_catalogue_passes_babels_checks(lang):
+    """What `pybabel compile` (make compile) checks: e.g. %-directives of python-format entries."""
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in _po(lang).check()]
+    assert problems == []
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
 def test_no_english_left(lang):
     same = [
         _key(m)
@@ -123,7 +130,7 @@ def test_no_english_left(lang):
 
 
 _FMT = string.Formatter()
-_PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdiouxXeEfFgGcr%]")
 
 
 def placeholders(text: str, percent: bool = True) -> list[str]:
