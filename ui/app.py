@@ -21,7 +21,7 @@ def _process_age() -> float:
 
 START = time.perf_counter() - _process_age()
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator  # noqa: E402
+from PySide6.QtCore import QLocale, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QIcon  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
@@ -40,21 +40,13 @@ from coop.errors import CoopError, ValidationError  # noqa: E402
 from coop.i18n import _  # noqa: E402
 from coop.permissions import Actor  # noqa: E402
 from coop.services import settings, users  # noqa: E402
-from ui import fmt  # noqa: E402
-
-_translators: list[QTranslator] = []
+from ui import fmt, qt_i18n  # noqa: E402
 
 
 def apply_language(app: QApplication, lang: str) -> None:
     """gettext language, Qt's own strings (qtbase_<lang> where Qt ships one), QLocale and direction."""
     i18n.set_language(lang)
-    for old in _translators:
-        app.removeTranslator(old)
-    _translators.clear()
-    qt = QTranslator(app)
-    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(qt)
-        _translators.append(qt)
+    qt_i18n.install(lang)  # qtbase_<lang>.qm where Qt ships one, else our catalogue (Swahili buttons)
     fmt.Context.refresh()
     QLocale.setDefault(QLocale(i18n.babel_locale(fmt.Context.locale)))
     app.setLayoutDirection(

@@ -147,7 +147,7 @@ class LotDialog(FormDialog):
             Field("mineral_id", N_("Mineral"), "fk", "minerals"),
             Field("date", N_("Date"), "date"),
             Field("quantity", N_("Gross quantity"), "decimal"),
-            Field("grade", N_("Grade (‰, % or karat)"), "decimal"),
+            Field("grade", N_("Grade (‰ / % / karat)"), "decimal"),
             Field("mercury_g", N_("Mercury used"), "decimal", suffix="g"),
             Field("retort_used", N_("Retort used"), "bool"),
             Field("notes", N_("Notes"), "multiline"),

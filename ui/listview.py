@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from coop.errors import CoopError
-from coop.i18n import _
+from coop.i18n import _, ngettext
 from coop.permissions import Actor
 from coop.services import csvio, tables
 from ui import fmt, msgbox
@@ -203,7 +203,8 @@ class ListPage(QWidget):
         QTimer.singleShot(0, self._update_totals)  # sums may scan the list: after the first paint
 
     def _update_totals(self) -> None:
-        count = _("{count} rows").format(count=fmt.cell("int", self.model.rowCount(), {}))
+        rows = self.model.rowCount()
+        count = ngettext("{count} row", "{count} rows", rows).format(count=fmt.cell("int", rows, {}))
         totals = self.model.totals_text()
         self.totals_label.setText(f"{count}   {totals}" if totals else count)
 
