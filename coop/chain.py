@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import DateField
 
@@ -20,8 +20,9 @@ _UNHASHED = {"state", "void_reason", "chain_hash"}
 SOURCES = {"sale": Sale, "payout": Payout, "tax_payment": TaxPayment}
 
 
-@dataclass(frozen=True)
-class PostingLine:
+class PostingLine(NamedTuple):
+    """One line of a journal entry (immutable; a tuple, so verify() builds 1.5M of them 3x faster)."""
+
     account: str
     member_id: int | None
     tax_rule_id: int | None
@@ -108,7 +109,15 @@ def append(
 
 
 # verify() reads with plain SQL: peewee's per-value conversion was 60% of its time (bench case 7).
-# Dates stay converted through their field, so every value hashes exactly as the ORM would read it.
+# Dates go through their field (cached per distinct text) and back to ISO text, so every value hashes
+# exactly as the ORM's date objects written back with isoformat() did.
+def _iso_date(field: DateField, value: Any, cache: dict[Any, Any]) -> Any:
+    if value not in cache:
+        day = field.python_value(value)
+        cache[value] = day.isoformat() if isinstance(day, date) else day
+    return cache[value]
+
+
 def _raw(model: Any, where: str, params: Sequence[Any], order: str = "") -> list[dict[str, Any]]:
     fields = model._meta.sorted_fields
     sql = (
@@ -118,10 +127,12 @@ def _raw(model: Any, where: str, params: Sequence[Any], order: str = "") -> list
     dates = [i for i, f in enumerate(fields) if isinstance(f, DateField)]
     names = [f.name for f in fields]
     out = []
+    cache: dict[Any, Any] = {}
     for values in model._meta.database.execute_sql(sql, list(params)).fetchall():
-        values = list(values)
-        for i in dates:
-            values[i] = fields[i].python_value(values[i])
+        if dates:
+            values = list(values)
+            for i in dates:
+                values[i] = _iso_date(fields[i], values[i], cache)
         out.append(dict(zip(names, values, strict=True)))
     return out
 
@@ -136,18 +147,29 @@ def _batches() -> Iterator[list[dict[str, Any]]]:
         last = rows[-1]["seq"]
 
 
-def _in(ids: Sequence[int]) -> str:
-    return f"({','.join('?' * len(ids))})"
+def _spans(ids: Sequence[int], gap: int = 64) -> list[tuple[int, int]]:
+    """Ids as (low, high) index ranges: a batch's sources are mostly neighbours, a void's may be far back."""
+    spans: list[list[int]] = []
+    for i in sorted(set(ids)):
+        if spans and i - spans[-1][1] <= gap:
+            spans[-1][1] = i
+        else:
+            spans.append([i, i])
+    return [(lo, hi) for lo, hi in spans]
 
 
 def _postings_for(entry_ids: list[int]) -> dict[int, list[PostingLine]]:
+    """Postings of these entries, read as one index range (entries of a batch have neighbouring ids)."""
     out: dict[int, list[PostingLine]] = {i: [] for i in entry_ids}
     sql = (
         "SELECT entry_id, account, member_id, tax_rule_id, amount_minor FROM posting "
-        f"WHERE entry_id IN {_in(entry_ids)}"
+        "WHERE entry_id BETWEEN ? AND ?"
     )
-    for entry_id, account, member_id, rule_id, amount in Posting._meta.database.execute_sql(sql, entry_ids):
-        out[entry_id].append(PostingLine(account, member_id, rule_id, amount))
+    cursor = Posting._meta.database.execute_sql(sql, (min(entry_ids), max(entry_ids)))
+    for entry_id, account, member_id, rule_id, amount in cursor:
+        lines = out.get(entry_id)
+        if lines is not None:
+            lines.append(PostingLine(account, member_id, rule_id, amount))
     return out
 
 
@@ -158,22 +180,26 @@ def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, 
         if not ids:
             continue
         lots: dict[int, list[tuple[int, int]]] = {}
-        if stype == "sale":
-            sql = f"SELECT sale_id, lot_id, value_minor FROM sale_lot WHERE sale_id IN {_in(ids)}"
-            for sale_id, lot_id, value in SaleLot._meta.database.execute_sql(sql, ids):
-                lots.setdefault(sale_id, []).append((lot_id, value))
-        for src in _raw(model, f"id IN {_in(ids)}", ids):
-            out[(stype, src["id"])] = source_fields(_plain(src), lots.get(src["id"], ()))
+        wanted = set(ids)
+        for span in _spans(ids):
+            if stype == "sale":
+                sql = "SELECT sale_id, lot_id, value_minor FROM sale_lot WHERE sale_id BETWEEN ? AND ?"
+                for sale_id, lot_id, value in SaleLot._meta.database.execute_sql(sql, span):
+                    if sale_id in wanted:
+                        lots.setdefault(sale_id, []).append((lot_id, value))
+            for src in _raw(model, "id BETWEEN ? AND ?", span):
+                if src["id"] in wanted:
+                    out[(stype, src["id"])] = source_fields(src, lots.get(src["id"], ()))
     return out
-
-
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
 
 
 def source_snapshot(source_type: str, source_id: int) -> dict[str, Any]:
     """The hashed fields of one source record exactly as verify() will read them back."""
     return _sources_for([{"source_type": source_type, "source_id": source_id}])[(source_type, source_id)]
+
+
+def _ref(r: dict[str, Any]) -> str:
+    return f"{r['kind']} #{r['seq']} ({r['source_type']} {r['source_id']})"
 
 
 def verify() -> VerifyResult:
@@ -183,18 +209,16 @@ def verify() -> VerifyResult:
         postings = _postings_for([r["id"] for r in rows])
         sources = _sources_for(rows)
         for r in rows:
-            ref = f"{r['kind']} #{r['seq']} ({r['source_type']} {r['source_id']})"
             if r["seq"] != expected_seq:
-                return VerifyResult(False, checked, prev, expected_seq, ref, "missing link")
+                return VerifyResult(False, checked, prev, expected_seq, _ref(r), "missing link")
             source = sources.get((r["source_type"], r["source_id"]))
             if source is None:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "source record missing")
+                return VerifyResult(False, checked, prev, r["seq"], _ref(r), "source record missing")
             if r["prev_hash"] != prev:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "previous hash does not match")
-            entry = _plain(r)
-            if link_hash(prev, payload(entry, postings[r["id"]], source)) != r["hash"]:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "contents changed")
+                return VerifyResult(False, checked, prev, r["seq"], _ref(r), "previous hash does not match")
+            if link_hash(prev, payload(r, postings[r["id"]], source)) != r["hash"]:
+                return VerifyResult(False, checked, prev, r["seq"], _ref(r), "contents changed")
             if sum(p.amount_minor for p in postings[r["id"]]) != 0:
-                return VerifyResult(False, checked, prev, r["seq"], ref, "entry does not balance")
+                return VerifyResult(False, checked, prev, r["seq"], _ref(r), "entry does not balance")
             prev, expected_seq, checked = r["hash"], expected_seq + 1, checked + 1
     return VerifyResult(True, checked, prev)

@@ -1,0 +1,64 @@
+"""Behaviour kept by the benchmark-driven query rewrites (back-dating check, lot import, tax summary)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coop.errors import ValidationError
+from coop.models import Sale
+from coop.permissions import SYSTEM
+from coop.services import taxes
+
+
+def test_backdating_check_uses_the_newest_posted_sale(coop):
+    coop.sell([coop.lot()], day=date(2026, 1, 6))
+    coop.sell([coop.lot()], day=date(2026, 1, 20))
+    # a draft dated later does not count
+    Sale.create(series="2026", date=date(2026, 3, 1), buyer=coop.buyer, currency="USD", unit_price_minor=1,
+                rate_micro=1, state="draft")  # fmt: skip
+    with pytest.raises(ValidationError) as info:
+        coop.sell([coop.lot()], day=date(2026, 1, 19))
+    assert info.value.params["date"] == "2026-01-20"
+    assert coop.sell([coop.lot()], day=date(2026, 1, 20))
+    # another series is not affected
+    assert coop.sell([coop.lot(day=date(2025, 12, 1))], day=date(2025, 12, 2))
+
+
+def test_tax_summary_by_mineral_counts_each_sale_once_per_mineral(coop):
+    coop.sell([coop.lot(qty="10"), coop.lot(qty="5")], day=date(2026, 1, 6))
+    tin = coop.lot(qty="100", grade="60", mineral=coop.cassiterite)
+    coop.sell([tin], price="12", day=date(2026, 1, 7))
+    coop.sell([coop.lot(qty="1")], day=date(2026, 2, 7))  # outside the period
+    out = taxes.summary(SYSTEM, date(2026, 1, 1), date(2026, 1, 31))
+    sales = {s.id: s for s in Sale.select().where(Sale.date <= date(2026, 1, 31))}
+    gold, cass = sorted(sales.values(), key=lambda s: s.date)
+    assert [(m.mineral, m.unit, m.sales, m.qty_milli, m.priced_qty_milli, m.gross_local_minor)
+            for m in out.by_mineral] == [
+        ("Cassiterite", "kg", 1, 100_000, cass.priced_qty_milli, cass.gross_local_minor),
+        ("Gold", "g", 1, 15_000, gold.priced_qty_milli, gold.gross_local_minor),
+    ]  # fmt: skip
+    assert out.taxes[0].base_minor == gold.gross_local_minor + cass.gross_local_minor
+
+
+def test_verify_reads_far_sources_and_small_batches(coop, monkeypatch):
+    from decimal import Decimal
+
+    from coop import chain
+    from coop.services import payouts, sales
+
+    first = coop.sell([coop.lot()], day=date(2026, 1, 6))
+    for _ in range(3):
+        coop.sell([coop.lot()], day=date(2026, 1, 7))
+    payouts.pay_member(SYSTEM, coop.members[0], Decimal("10"), date(2026, 1, 8))
+    sales.void_sale(SYSTEM, first, "wrong buyer")  # a void far from its sale in the chain
+    monkeypatch.setattr(chain, "BATCH", 2)
+    result = chain.verify()
+    assert result.ok and result.checked == 6
+    from coop.models import database
+
+    database.execute_sql("DROP TRIGGER sale_final_update")
+    database.execute_sql("UPDATE sale SET net_minor = net_minor - 1 WHERE id = ?", (first,))
+    broken = chain.verify()
+    assert not broken.ok and broken.broken_seq == 1 and broken.reason == "contents changed"
