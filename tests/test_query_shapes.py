@@ -62,3 +62,40 @@ def test_verify_reads_far_sources_and_small_batches(coop, monkeypatch):
     database.execute_sql("UPDATE sale SET net_minor = net_minor - 1 WHERE id = ?", (first,))
     broken = chain.verify()
     assert not broken.ok and broken.broken_seq == 1 and broken.reason == "contents changed"
+
+
+def test_lot_import_reports_a_repeated_bad_cell_on_every_row(coop, tmp_path):
+    from coop.errors import ErrorList
+    from coop.models import ProductionLot
+    from coop.services import imports
+
+    csv_path = tmp_path / "lots.csv"
+    csv_path.write_text(
+        "date,site_code,mineral,quantity,grade,owners,mercury_g\n"
+        "2026-01-05,KAM,Gold,1,1200,M001:60;M002:40,0\n"
+        "2026-01-05,KAM,Gold,1,1200,M001:60;M002:40,0\n"
+        "2026-01-05,KAM,Gold,1,800,M001:60.5;M002:39.5,-1\n"
+        "2026-01-05,KAM,Gold,1,800,M001:60.5;M002:39.5,0\n"
+        "2999-01-05,KAM,Gold,1,800,M001,0\n"
+        "2999-01-05,KAM,Gold,1,800,M001,0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ErrorList) as info:
+        imports.import_lots(SYSTEM, csv_path)
+    assert [(e.row, e.field) for e in info.value.errors] == [
+        (2, "grade"), (3, "grade"), (4, "mercury"), (6, "date"), (7, "date"),
+    ]  # fmt: skip
+    assert ProductionLot.select().count() == 0
+    # the same cells, corrected, import with the parsed values
+    csv_path.write_text(
+        "date,site_code,mineral,quantity,grade,owners,mercury_g\n"
+        "2026-01-05,KAM,Gold,1,800,M001:60.5;M002:39.5,1.5\n"
+        "2026-01-05,KAM,Gold,2,800,M001:60.5;M002:39.5,1.5\n",
+        encoding="utf-8",
+    )
+    assert imports.import_lots(SYSTEM, csv_path).rows == 2
+    lots = list(ProductionLot.select().order_by(ProductionLot.id))
+    assert [(lot.grade_milli, lot.mercury_milli, lot.qty_milli) for lot in lots] == [
+        (800_000, 1_500, 1_000), (800_000, 1_500, 2_000),
+    ]  # fmt: skip
+    assert sorted(o.share_bp for o in lots[0].owners) == [3950, 6050]
