@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from peewee import DateField
 
@@ -20,9 +20,8 @@ _UNHASHED = {"state", "void_reason", "chain_hash"}
 SOURCES = {"sale": Sale, "payout": Payout, "tax_payment": TaxPayment}
 
 
-class PostingLine(NamedTuple):
-    """One line of a journal entry (immutable; a tuple, so verify() builds 1.5M of them 3x faster)."""
-
+@dataclass(frozen=True)
+class PostingLine:
     account: str
     member_id: int | None
     tax_rule_id: int | None
@@ -39,8 +38,12 @@ class VerifyResult:
     reason: str = ""
 
 
+# One encoder reused: json.dumps(value, **same options) builds this very encoder on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+    return _CANONICAL.encode(value)
 
 
 def link_hash(prev_hash: str, payload: dict[str, Any]) -> str:
@@ -56,8 +59,14 @@ def source_fields(row: dict[str, Any], lots: Sequence[tuple[int, int]] = ()) -> 
 
 
 def payload(entry: dict[str, Any], postings: Sequence[PostingLine], source: dict[str, Any]) -> dict:
+    lines = [[p.account, p.member_id or 0, p.tax_rule_id or 0, p.amount_minor] for p in postings]
+    return _payload(entry, lines, source)
+
+
+def _payload(entry: dict[str, Any], lines: list[list[Any]], source: dict[str, Any]) -> dict:
+    """The hashed document; `lines` are [account, member id or 0, tax rule id or 0, amount], sorted here."""
     head = {k: entry[k] for k in ("seq", "date", "kind", "source_type", "source_id", "memo", "created_by")}
-    lines = sorted([p.account, p.member_id or 0, p.tax_rule_id or 0, p.amount_minor] for p in postings)
+    lines.sort()
     return {"entry": head, "postings": lines, "source": source}
 
 
@@ -118,8 +127,10 @@ def _iso_date(field: DateField, value: Any, cache: dict[Any, Any]) -> Any:
     return cache[value]
 
 
-def _raw(model: Any, where: str, params: Sequence[Any], order: str = "") -> list[dict[str, Any]]:
-    fields = model._meta.sorted_fields
+def _raw(
+    model: Any, where: str, params: Sequence[Any], order: str = "", skip: Container[str] = ()
+) -> list[dict[str, Any]]:
+    fields = [f for f in model._meta.sorted_fields if f.name not in skip]
     sql = (
         f"SELECT {', '.join(f.column_name for f in fields)} FROM {model._meta.table_name} "
         f"WHERE {where} {order}"
@@ -158,9 +169,9 @@ def _spans(ids: Sequence[int], gap: int = 64) -> list[tuple[int, int]]:
     return [(lo, hi) for lo, hi in spans]
 
 
-def _postings_for(entry_ids: list[int]) -> dict[int, list[PostingLine]]:
-    """Postings of these entries, read as one index range (entries of a batch have neighbouring ids)."""
-    out: dict[int, list[PostingLine]] = {i: [] for i in entry_ids}
+def _postings_for(entry_ids: list[int]) -> dict[int, list[list[Any]]]:
+    """Hashed posting lines of these entries, read as one index range (a batch's entries are neighbours)."""
+    out: dict[int, list[list[Any]]] = {i: [] for i in entry_ids}
     sql = (
         "SELECT entry_id, account, member_id, tax_rule_id, amount_minor FROM posting "
         "WHERE entry_id BETWEEN ? AND ?"
@@ -169,7 +180,7 @@ def _postings_for(entry_ids: list[int]) -> dict[int, list[PostingLine]]:
     for entry_id, account, member_id, rule_id, amount in cursor:
         lines = out.get(entry_id)
         if lines is not None:
-            lines.append(PostingLine(account, member_id, rule_id, amount))
+            lines.append([account, member_id or 0, rule_id or 0, amount])
     return out
 
 
@@ -187,9 +198,12 @@ def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, 
                 for sale_id, lot_id, value in SaleLot._meta.database.execute_sql(sql, span):
                     if sale_id in wanted:
                         lots.setdefault(sale_id, []).append((lot_id, value))
-            for src in _raw(model, "id BETWEEN ? AND ?", span):
+            # the hashed columns only: the same dict source_fields() makes from the whole row
+            for src in _raw(model, "id BETWEEN ? AND ?", span, skip=_UNHASHED):
                 if src["id"] in wanted:
-                    out[(stype, src["id"])] = source_fields(src, lots.get(src["id"], ()))
+                    if src["id"] in lots:
+                        src["lots"] = sorted(lots[src["id"]])
+                    out[(stype, src["id"])] = src
     return out
 
 
@@ -216,9 +230,10 @@ def verify() -> VerifyResult:
                 return VerifyResult(False, checked, prev, r["seq"], _ref(r), "source record missing")
             if r["prev_hash"] != prev:
                 return VerifyResult(False, checked, prev, r["seq"], _ref(r), "previous hash does not match")
-            if link_hash(prev, payload(r, postings[r["id"]], source)) != r["hash"]:
+            lines = postings[r["id"]]
+            if link_hash(prev, _payload(r, lines, source)) != r["hash"]:
                 return VerifyResult(False, checked, prev, r["seq"], _ref(r), "contents changed")
-            if sum(p.amount_minor for p in postings[r["id"]]) != 0:
+            if sum(line[3] for line in lines) != 0:
                 return VerifyResult(False, checked, prev, r["seq"], _ref(r), "entry does not balance")
             prev, expected_seq, checked = r["hash"], expected_seq + 1, checked + 1
     return VerifyResult(True, checked, prev)
