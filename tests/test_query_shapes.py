@@ -99,3 +99,20 @@ def test_lot_import_reports_a_repeated_bad_cell_on_every_row(coop, tmp_path):
         (800_000, 1_500, 1_000), (800_000, 1_500, 2_000),
     ]  # fmt: skip
     assert sorted(o.share_bp for o in lots[0].owners) == [3950, 6050]
+
+
+def test_canonical_is_the_documented_json_form():
+    import json
+    from datetime import date as day
+
+    from coop import chain
+    from coop.chain import PostingLine
+
+    value = {"b": [1, "é", None], "a": {"z": day(2025, 1, 2), "y": 1.5}}
+    assert chain.canonical(value) == json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str
+    )
+    lines = [PostingLine("cash", None, None, 5), PostingLine("bank", 3, 2, -5)]
+    entry = {"seq": 1, "date": "2025-01-02", "kind": "sale", "source_type": "sale", "source_id": 1,
+             "memo": "", "created_by": "x", "extra": "ignored"}  # fmt: skip
+    assert chain.payload(entry, lines, {"id": 1})["postings"] == [["bank", 3, 2, -5], ["cash", 0, 0, 5]]
