@@ -287,3 +287,20 @@ def test_settings_site_and_tax_rule_dialogs_round_trip(qtbot, ctx):
     rule.save()
     assert not rule.isVisible(), rule.top_error.text()
     assert TaxRule.get_by_id(ctx.royalty).rate_bp == 1000
+
+
+def test_keyboard_enter_opens_row_and_escape_cancels(qtbot, ctx):
+    from ui import pages
+    from ui.forms import ServiceDialog
+
+    page = pages.members_page(CLERK, None)
+    qtbot.addWidget(page)
+    page.show()
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.model.index(1, 0))
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    opened = page.findChildren(ServiceDialog)
+    assert len(opened) == 1 and opened[0].widgets["member_no"].text() == "M002"
+    assert opened[0].isVisible()
+    qtbot.keyClick(opened[0].widgets["full_name"], Qt.Key.Key_Escape)  # Esc cancels
+    assert not opened[0].isVisible()
