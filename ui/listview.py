@@ -79,6 +79,9 @@ class ListPage(QWidget):
             self.use_dates.toggled.connect(self.apply_filters)
             self.date_from.dateChanged.connect(self._dates_changed)
             self.date_to.dateChanged.connect(self._dates_changed)
+        else:
+            for w in (self.use_dates, self.date_from, self.date_to):
+                w.hide()
         self._filters = {"sites": False, "minerals": False}
         for combo, col, key in (
             (self.site, self.spec.site_col, "sites"),
