@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QDateTime, Qt
 
@@ -15,6 +16,7 @@ from ui.forms import VoidDialog
 from ui.listview import ListPage
 from ui.sale import SaleDialog
 
+ROOT = Path(__file__).resolve().parents[2]
 TREASURER = Actor("treasurer", "treasurer")
 CLERK = Actor("clerk", "clerk")
 
@@ -201,7 +203,8 @@ def test_clerk_cannot_post_sales_buttons_hidden(qtbot, ctx):
 def test_receipt_preview_after_posting_when_reports_are_installed(qtbot, ctx):
     import pytest
 
-    pytest.importorskip("reports")
+    if not (ROOT / "reports" / "__init__.py").exists():  # the reports layer of this checkout
+        pytest.skip("reports/ is not part of this checkout")
     from PySide6.QtWidgets import QWidget
 
     from ui.pages import show_receipt
@@ -238,7 +241,8 @@ def test_manager_adds_a_member_account(qtbot, ctx):
 def test_batch_statements_in_background(qtbot, demo_db):
     import pytest
 
-    pytest.importorskip("reports")
+    if not (ROOT / "reports" / "__init__.py").exists():  # the reports layer of this checkout
+        pytest.skip("reports/ is not part of this checkout")
     from ui import fmt, msgbox
     from ui.pages import ReportsPage
     from ui.pdfview import PdfPreview
