@@ -78,6 +78,9 @@ class LoginDialog(QDialog):
             form.addRow(_("Cooperative name"), self.coop_name)
             form.addRow(_("Ledger currency"), self.currency)
             form.addRow(_("Number and date format (e.g. fr_CD)"), self.locale)
+        else:
+            for unused in (self.coop_name, self.currency, self.locale):
+                unused.hide()
         form.addRow(_("User name"), self.username)
         form.addRow(_("Password"), self.password)
         if self.first_run:
