@@ -77,6 +77,15 @@ UNUSED_MODULES = (
     "PySide2",
     "wx",
     "gi",
+    # the app is offline: no TLS (libssl + libcrypto are 5 MB); hashlib falls back to its built-in SHA-256
+    "ssl",
+    "_ssl",
+    "_hashlib",
+    "readline",
+    "lib2to3",
+    "ensurepip",
+    "idlelib",
+    "pydoc_data",
     # Pillow (needed by matplotlib) image codecs the app never reads or writes
     "PIL._avif",
     "PIL.AvifImagePlugin",
@@ -211,3 +220,28 @@ def prune_unreachable(binaries: list[tuple]) -> list[tuple]:
                 reached.add(id(dep))
                 todo.append(dep)
     return [e for e in binaries if id(e) in reached]
+
+
+def _vendored_by_auditwheel(dest: str) -> bool:
+    """numpy.libs/, pillow.libs/...: libraries patched by auditwheel, which `strip` corrupts."""
+    return any(part.endswith(".libs") for part in _parts(dest)[:-1])
+
+
+def strip_copies(binaries: list[tuple], workdir: str) -> list[tuple]:
+    """Linux: strip debug symbols from copies of the binaries (not the wheel-vendored ones) in workdir."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    out = []
+    for dest, src, kind in binaries:
+        if _vendored_by_auditwheel(dest):
+            out.append((dest, src, kind))
+            continue
+        copy = Path(workdir) / "stripped" / dest
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, copy)
+        copy.chmod(0o755)
+        subprocess.run(["strip", "--strip-unneeded", str(copy)], check=True)
+        out.append((dest, str(copy), kind))
+    return out
