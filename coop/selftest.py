@@ -58,7 +58,9 @@ class Seeded:
 
 def _seed() -> Seeded:
     settings.save(SYSTEM, name="Self-test Coop", currency="CDF", locale="fr_CD", country="CD", levy_bp=500)
-    gold = registry.save_mineral(SYSTEM, None, name="Gold", unit="g", grade_kind="fineness", hs_code="7108.12")
+    gold = registry.save_mineral(
+        SYSTEM, None, name="Gold", unit="g", grade_kind="fineness", hs_code="7108.12"
+    )
     site = registry.save_site(SYSTEM, None, code="TST", name="Test site")
     members = [
         registry.save_member(
@@ -109,7 +111,9 @@ def _check_books(seeded: Seeded, expected_net: int) -> str:
     problems = db.integrity_problems(database.obj)
     _check(not problems, "; ".join(problems))
     owed = sum(ledger.member_balance(SYSTEM, m) for m in seeded.members)
-    _check(owed == expected_net, _("members are owed {owed}, expected {net}").format(owed=owed, net=expected_net))
+    _check(
+        owed == expected_net, _("members are owed {owed}, expected {net}").format(owed=owed, net=expected_net)
+    )
     return result.head[:10]
 
 
@@ -123,7 +127,9 @@ def _render(render_receipt: ReceiptRenderer | None, sale_id: int, folder: Path) 
     if render_receipt is None:
         raise SelfTestFailed(_("the PDF reports are not part of this build: cannot render a receipt"))
     pdf = render_receipt(SYSTEM, sale_id)
-    _check(isinstance(pdf, bytes) and pdf.startswith(b"%PDF") and len(pdf) > 500, _("the receipt is not a PDF"))
+    _check(
+        isinstance(pdf, bytes) and pdf.startswith(b"%PDF") and len(pdf) > 500, _("the receipt is not a PDF")
+    )
     out = folder / RECEIPT_NAME
     out.write_bytes(pdf)
     return out
@@ -160,7 +166,11 @@ def run(folder: Path, render_receipt: ReceiptRenderer | None, out: TextIO | None
             handle.close()
     except (SelfTestFailed, CoopError, OSError) as exc:
         detail = exc.message() if isinstance(exc, CoopError) else str(exc)
-        _report(folder, [_("SELF-TEST FAILED at step “{step}”: {detail}").format(step=step, detail=detail)], sys.stderr)
+        _report(
+            folder,
+            [_("SELF-TEST FAILED at step “{step}”: {detail}").format(step=step, detail=detail)],
+            sys.stderr,
+        )
         return 1
     lines = [
         _("Database: {path}").format(path=path),
