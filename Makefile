@@ -38,7 +38,7 @@ clean:
 # rewrites docs/RELIABILITY.md with the figures. `make test` runs the short versions.
 .PHONY: reliability
 reliability: compile
-	$(PY) -m tests.reliability.campaign --kills 300 --per-process 500 --backups 100 --fuzz 1000
+	$(PY) -m tests.reliability.campaign --kills 300 --per-process 500 --backups 100 --disk-full 300 --fuzz 1000
 
 # ---- Installable application (installer/): PyInstaller one-folder bundle, .deb, smoke tests -------------
 # The PyInstaller pin matches the `build` extra in pyproject.toml (tests/test_packaging.py checks it).

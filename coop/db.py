@@ -217,9 +217,9 @@ def _migration_2(db: SqliteDatabase) -> None:
 
 
 V2_SQL = (
-    # posting.void and the tax summary find a record's journal entry by (source_type, source_id, kind)
+    # posting.void finds a record's journal entry by (source_type, source_id, kind)
     "CREATE INDEX IF NOT EXISTS journal_entry_source ON journal_entry (source_type, source_id, kind)",
-    # the tax summary filters posted sales by date
+    # the tax summary's sales by mineral: posted sales of a period (the planner picks it over sale.date)
     "CREATE INDEX IF NOT EXISTS sale_state_date ON sale (state, date)",
     # the history of one record in the audit view
     "CREATE INDEX IF NOT EXISTS audit_log_entity ON audit_log (entity, entity_id)",

@@ -14,6 +14,8 @@ from typing import Any, BinaryIO
 from coop.errors import ErrorList, ValidationError
 
 MAX_FIELD = 10_000  # characters; longer cells are refused, not truncated
+MAX_LINE = 1_000_000  # bytes of one physical line: a file of one endless line is refused, not loaded
+MAX_HEADER = 100_000  # characters of the first line (the column names)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -21,7 +23,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _decoded_lines(handle: BinaryIO) -> Iterator[str]:
     """Decode line by line so a bad byte is reported on its own line, not on the first one."""
-    for number, raw in enumerate(handle, start=1):
+    for number, raw in enumerate(iter(lambda: handle.readline(MAX_LINE), b""), start=1):
+        if len(raw) >= MAX_LINE and not raw.endswith(b"\n"):
+            raise ValidationError(
+                "file", "Line {line} is longer than {n} characters.", row=number, line=number, n=MAX_LINE
+            )
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:
@@ -33,11 +39,12 @@ def _decoded_lines(handle: BinaryIO) -> Iterator[str]:
 def _check_cells(header: list[str], cells: list[str], rowno: int) -> dict[str, str]:
     if len(cells) > len(header):
         raise ValidationError("file", "The row has more cells than the header.", row=rowno)
-    for name, cell in zip(header, cells, strict=False):
+    for index, (name, cell) in enumerate(zip(header, cells, strict=False)):
+        column = name or f"#{index + 1}"
         if len(cell) > MAX_FIELD:
-            raise ValidationError(name, "The cell is longer than {n} characters.", row=rowno, n=MAX_FIELD)
+            raise ValidationError(column, "The cell is longer than {n} characters.", row=rowno, n=MAX_FIELD)
         if _CONTROL.search(cell):
-            raise ValidationError(name, "The cell contains invisible control characters.", row=rowno)
+            raise ValidationError(column, "The cell contains invisible control characters.", row=rowno)
     cells = cells + [""] * (len(header) - len(cells))  # a short row: its missing cells are empty
     return {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
 
@@ -54,7 +61,7 @@ def open_rows(path: str | os.PathLike, required: Iterable[str]) -> Iterator[tupl
         lines = _decoded_lines(handle)
         head = next(lines, "")
         delimiter = ";" if head.count(";") > head.count(",") else ","
-        header = [h.strip().lower() for h in next(csv.reader([head], delimiter=delimiter), [])]
+        header = _header(head, delimiter)
         missing = [c for c in required if c not in header]
         if missing:
             raise ValidationError(
@@ -74,6 +81,16 @@ def open_rows(path: str | os.PathLike, required: Iterable[str]) -> Iterator[tupl
                 ) from None
             if any(c.strip() for c in cells):
                 yield rowno, _check_cells(header, cells, rowno)
+
+
+def _header(line: str, delimiter: str) -> list[str]:
+    """The column names of the first line (lower case); a line that cannot be a header is refused."""
+    if len(line) >= MAX_HEADER:
+        raise ValidationError("file", "The first line is not a header of column names.", row=1)
+    try:
+        return [h.strip().lower() for h in next(csv.reader([line], delimiter=delimiter), [])]
+    except csv.Error as exc:
+        raise ValidationError("file", "The file is not valid CSV: {detail}", row=1, detail=str(exc)) from None
 
 
 def _encoding_error(row: int) -> ValidationError:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from peewee import fn
+
 from coop import money
 from coop.errors import NotFound, ValidationError
 from coop.models import LotOwner, Member, Mineral, ProductionLot, Site, database
@@ -99,7 +101,7 @@ def next_reference(site_code: str, day: date) -> str:
     last = (
         ProductionLot.select(ProductionLot.reference)
         .where(ProductionLot.reference.startswith(prefix))
-        .order_by(ProductionLot.reference.desc())
+        .order_by(fn.LENGTH(ProductionLot.reference).desc(), ProductionLot.reference.desc())  # -1000 > -999
         .first()
     )
     return f"{prefix}{(int(last.reference.rsplit('-', 1)[1]) + 1) if last else 1:03d}"

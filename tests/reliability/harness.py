@@ -106,12 +106,20 @@ def _kill_after(proc: subprocess.Popen, rng: random.Random, max_delay: float) ->
     else:
         lines.append(proc.stdout.readline().strip())  # "ready"
         time.sleep(rng.uniform(0, max_delay))
+    died = proc.poll()  # the child must still be working when it is killed, or the kill proves nothing
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     lines += proc.stdout.read().split()
+    errors = proc.stderr.read()
     proc.stdout.close()
     proc.stderr.close()
+    if died is not None:
+        raise ChildDied(f"the child exited by itself ({died}): {errors[-1000:]}")
     return [ln for ln in lines if ln and ln != "ready"]
+
+
+class ChildDied(AssertionError):
+    """A worker stopped before it was killed: the crash test would be hollow."""
 
 
 @dataclass
@@ -171,8 +179,11 @@ def backups_during_writes(path: Path, folder: Path, count: int, pause: float = 0
             time.sleep(pause)
         live.close()
     finally:
+        alive = writer.poll() is None
         writer.kill()
-        writer.communicate()
+        _out, errors = writer.communicate()
+    if not alive:
+        stats.failures.append(f"the writer stopped during the backups: {errors[-1000:]}")
     lengths = set()
     for i in range(count):
         found = check_database(folder / f"backup-{i:03d}.sqlite")
@@ -182,4 +193,61 @@ def backups_during_writes(path: Path, folder: Path, count: int, pause: float = 0
         else:
             stats.failures += [f"backup {i}: {p}" for p in found.problems]
     stats.distinct_sizes = len(lengths)
+    return stats
+
+
+@dataclass
+class FaultStats:
+    rounds: int = 0
+    faults: int = 0  # rounds where the write really hit the full disk
+    committed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def disk_full_campaign(path: Path, rounds: int, seed: int = 13) -> FaultStats:
+    """Fill the disk at a random point of the posting work (`PRAGMA max_page_count`) again and again:
+    every refusal must be a StorageError, and the file must stay sound with every committed sale."""
+    from datetime import date
+    from decimal import Decimal
+
+    from coop.errors import StorageError
+    from coop.models import Buyer, Member, Mineral, Site
+    from coop.permissions import SYSTEM
+    from coop.services import production, sales
+
+    rng, stats, reported = random.Random(seed), FaultStats(), set()
+    for _ in range(rounds):
+        handle = db.open_database(path)
+        site, gold = Site.select().first().id, Mineral.get(Mineral.name == "Gold").id
+        buyer, member = Buyer.select().first().id, Member.select().first().id
+        pages = handle.execute_sql("PRAGMA page_count").fetchone()[0]
+        handle.execute_sql(f"PRAGMA max_page_count = {pages + rng.randint(0, 8)}")
+        stats.rounds += 1
+        try:
+            for _ in range(200):
+                lot = production.create_lot(
+                    SYSTEM,
+                    production.LotInput(
+                        site,
+                        gold,
+                        date.today(),
+                        Decimal("2"),
+                        [(member, 10000)],
+                        Decimal(900),
+                        notes="n" * rng.randint(0, 3000),
+                    ),
+                )
+                sale = sales.post_sale(
+                    SYSTEM, sales.SaleInput(buyer, [lot], date.today(), "USD", Decimal(90), Decimal(2850))
+                )
+                row = sales.Sale.get_by_id(sale)
+                reported.add(f"{row.series}/{row.receipt_no}")
+        except StorageError:
+            stats.faults += 1
+        handle.close()
+        found = check_database(path, reported)
+        stats.committed = len(reported)
+        if not found.ok:
+            stats.failures += [f"after disk-full round {stats.rounds}: {p}" for p in found.problems]
+            break
     return stats

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from coop.models import ProductionLot
+from coop.services import production
 from tests.reliability import harness
 
 KILLS = 15
@@ -40,3 +44,17 @@ def test_backups_taken_during_writes_are_sound(coop_file, tmp_path):
     assert stats.failures == []
     assert stats.taken == stats.sound == BACKUPS
     assert stats.distinct_sizes > 1  # the writer kept posting while the backups were taken
+
+
+def test_lot_references_stay_unique_past_999_a_day(coop, db):
+    """The crash campaign posts thousands of lots a day: SITE-DATE-1000 must follow SITE-DATE-999."""
+    day = date(2026, 1, 5)
+    rows = [(f"KAM-20260105-{n:03d}", day.isoformat(), coop.site, coop.gold, 1000) for n in range(1, 1001)]
+    db.cursor().executemany(
+        "INSERT INTO production_lot (reference, date, site_id, mineral_id, qty_milli, grade_milli, mercury_milli, "
+        "retort_used, notes, status) VALUES (?, ?, ?, ?, ?, 0, 0, 0, '', 'in_stock')",
+        rows,
+    )
+    assert production.next_reference("KAM", day) == "KAM-20260105-1001"
+    lot = coop.lot(day=day)
+    assert ProductionLot.get_by_id(lot).reference == "KAM-20260105-1001"

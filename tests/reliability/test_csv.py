@@ -270,3 +270,34 @@ def test_every_column_with_every_nasty_value(coop, tmp_path, kind):
             assert _state() == before
             _check_error(exc)
     assert 0 < refused < len(columns) * len(NASTY)  # some values are fine (e.g. a formula-like name)
+
+
+PATHOLOGICAL = {
+    "no newline, NUL separators, 200 kB cell": b"member_no;full_name;join_date\x00M1;x;2024-01-01\x00"
+    + b'"'
+    + b"x" * 200_000
+    + b'"',
+    "huge cell under an unnamed column": b"member_no,full_name,join_date,\nM1,x,2024-01-01,"
+    + b"y" * 20_000
+    + b"\n",
+    "one 300 kB line": b"x" * 300_000,
+    "unterminated quote": b'"unterminated' + b"z" * 200_000,
+    "NUL in the header": b"member_no,full\x00name,join_date\nM1,x,2024-01-01\n",
+    "UTF-16 with BOM": "member_no,full_name,join_date\nM1,Zawadi,2024-01-01\n".encode("utf-16"),
+    "Latin-1 accents": "member_no,full_name,join_date\nM1,Espérance,2024-01-01\n".encode("latin-1"),
+    "empty file": b"",
+    "header only": b"member_no,full_name,join_date\n",
+}
+
+
+@pytest.mark.parametrize("content", list(PATHOLOGICAL.values()), ids=list(PATHOLOGICAL))
+def test_pathological_files_are_refused_with_row_and_column(coop, tmp_path, content):
+    path = tmp_path / "members.csv"
+    path.write_bytes(content)
+    before = _state()
+    with pytest.raises((ValidationError, ErrorList)) as err:
+        imports.import_members(SYSTEM, path)
+    errors = err.value.errors if isinstance(err.value, ErrorList) else [err.value]
+    for one in errors:
+        _check_error(one)
+    assert _state() == before

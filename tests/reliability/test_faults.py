@@ -280,3 +280,12 @@ def test_connections_take_the_write_lock_up_front_and_wait_for_it(db, monkeypatc
     other = coopdb.open_database(tmp_path / "other.sqlite")
     assert other.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 1234
     other.close()
+
+
+def test_disk_full_at_random_points_keeps_every_committed_sale(tmp_path):
+    path = tmp_path / "coop.sqlite"
+    harness.new_coop(path)
+    stats = harness.disk_full_campaign(path, 10, seed=6)
+    assert stats.failures == []
+    assert stats.faults == stats.rounds == 10  # every round really ran out of room
+    assert stats.committed > 0

@@ -74,7 +74,11 @@ def test_kill_during_upgrade_leaves_the_old_version(tmp_path):
     assert found.ok and _version(path) == db.LATEST
 
 
-def test_version_2_index_serves_the_void_lookup(db):
+def test_version_2_indexes_serve_the_void_lookup_and_the_tax_summary(db):
+    posted = (Sale.state == "posted") & (Sale.date >= date(2025, 1, 1)) & (Sale.date <= date(2025, 12, 31))
+    sql, params = Sale.select(Sale.id, Sale.gross_local_minor).where(posted).sql()
+    plan = " ".join(str(r) for r in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "sale_state_date" in plan
     query = JournalEntry.select().where(
         (JournalEntry.source_type == "sale") & (JournalEntry.source_id == 1) & (JournalEntry.kind == "sale")
     )
