@@ -146,6 +146,25 @@ def test_pip_install_ships_catalogues_and_package_data():
     assert "*.mo" in tool["package-data"]["*"]
 
 
+def test_setup_py_compiles_catalogues_for_pip_install(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("coop_setup", ROOT / "setup.py")
+    assert spec and spec.loader
+    setup_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(setup_module)  # not __main__: setup() is not called
+    po = tmp_path / "locales" / "fr" / "LC_MESSAGES" / "coop.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Cash"\nmsgstr "Caisse"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(setup_module, "ROOT", tmp_path)
+    setup_module.compile_catalogues()
+    import gettext
+
+    with (po.parent / "coop.mo").open("rb") as mo:
+        assert gettext.GNUTranslations(mo).gettext("Cash") == "Caisse"
+
+
 def test_ci_runs_the_bundle_smoke_test_and_the_deb_test():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make bundle-smoke" in ci and "make deb-test" in ci
