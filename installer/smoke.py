@@ -67,6 +67,15 @@ def cli_commands(exe: Path, tmp: Path) -> None:
         raise SmokeFailed("`verify` printed nothing")
 
 
+def desktop_start(exe: Path, tmp: Path) -> None:
+    """The window part: Qt's platform plugin, styles and fonts load; the sign-in window shows and closes."""
+    if not (ROOT / "ui" / "app.py").is_file():
+        print("no ui/ in this checkout: desktop start-up not checked")
+        return
+    out = run(exe, "--data-dir", str(tmp / "ui"), "--measure-startup", timeout=120)
+    print(f"desktop start-up (offscreen): {out.strip()} s")
+
+
 def missing_libraries(bundle: Path) -> set[str]:
     """Linux: sonames no bundled library or system library provides (besides the declared system ones)."""
     if not sys.platform.startswith("linux") or shutil.which("ldd") is None:
@@ -103,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="coopledger-smoke-") as tmp:
             selftest_modes(exe, Path(tmp))
             cli_commands(exe, Path(tmp))
+            desktop_start(exe, Path(tmp))
         unpacked, packed = sizes(bundle, Path(args.archive))
         print(f"bundle: {unpacked:.0f} MB unpacked, {packed:.0f} MB as {Path(args.archive).name}")
         if unpacked >= MAX_UNPACKED_MB or packed >= MAX_COMPRESSED_MB:
