@@ -40,6 +40,21 @@ clean:
 reliability: compile
 	$(PY) -m tests.reliability.campaign --kills 300 --per-process 500 --backups 100 --disk-full 300 --fuzz 1000
 
+# One PDF of each printed document from the demo cooperative, and a PNG of each first page
+# (PDFs are git-ignored, PNGs are committed). Needs Debian poppler-utils for pdftoppm.
+.PHONY: pdf-samples
+pdf-samples: venv
+	$(PY) -m reports.samples docs/samples
+	for f in docs/samples/*.pdf; do pdftoppm -png -r 60 -singlefile "$$f" "$${f%.pdf}"; done
+# Benchmarks (issue 8): generated databases are cached in $(BENCH_DIR); delete it to rebuild them.
+BENCH_DIR ?= /tmp/coop-bench
+.PHONY: bench bench-quick
+bench-quick:
+	COOP_BENCH_DIR=$(BENCH_DIR) $(PY) bench/run.py --quick
+
+bench:
+	COOP_BENCH_DIR=$(BENCH_DIR) $(PY) bench/run.py
+
 # ---- Installable application (installer/): PyInstaller one-folder bundle, .deb, smoke tests -------------
 # The PyInstaller pin matches the `build` extra in pyproject.toml (tests/test_packaging.py checks it).
 PYINSTALLER_VERSION := 6.22.3

@@ -39,7 +39,9 @@ def selftest(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from coop import cli
+    from reports.cli import register
 
+    register()
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--selftest" in argv:
         return selftest(argv)

@@ -163,7 +163,12 @@ class Sale(Base):
     chain_hash = CharField(default="")
 
     class Meta:
-        indexes = ((("series", "receipt_no"), True),)
+        indexes = (
+            (("series", "receipt_no"), True),
+            # post_sale's back-dating check: newest date WHERE series = ? AND state <> 'draft'
+            # ORDER BY date DESC LIMIT 1 (covering: state is read from the index; bench case 5).
+            (("series", "date", "state"), False),
+        )
 
 
 class SaleLot(Base):

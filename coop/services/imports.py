@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from peewee import fn
 
@@ -217,10 +218,20 @@ class _References:
     def __init__(self) -> None:
         self.last: dict[str, int] = {}
         self.seen: set[str] = set()
+        self._cursor: Any = None
+
+    # One plain statement per row, prepared once by SQLite's statement cache: building the same query
+    # through the ORM cost ~120 µs a row, 8x the rest of the row's validation (bench case 2).
+    EXISTS_SQL = "SELECT 1 FROM production_lot WHERE reference = ? LIMIT 1"
+
+    def _stored(self, reference: str) -> bool:
+        if self._cursor is None:
+            self._cursor = database.connection().cursor()
+        return self._cursor.execute(self.EXISTS_SQL, (reference,)).fetchone() is not None
 
     def take(self, given: str, site_code: str, day) -> str:
         if given:
-            if given in self.seen or ProductionLot.select().where(ProductionLot.reference == given).exists():
+            if given in self.seen or self._stored(given):
                 raise ValidationError("reference", "“{value}” is already used.", value=given)
             self.seen.add(given)
             return given

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from peewee import fn
-
 from coop import money
 from coop.chain import PostingLine
 from coop.errors import NotFound, ValidationError
@@ -197,7 +195,15 @@ def _next_receipt_no(series: str) -> int:
 
 
 def _refuse_backdating(series: str, day: date) -> None:
-    last = Sale.select(fn.MAX(Sale.date)).where((Sale.series == series) & (Sale.state != "draft")).scalar()
+    # Newest non-draft date of the series, walked backwards on the (series, date, state) index: the MAX()
+    # form of this query read every sale of the year (38 ms at 200,000 sales; bench case 5).
+    last = (
+        Sale.select(Sale.date)
+        .where((Sale.series == series) & (Sale.state != "draft"))
+        .order_by(Sale.date.desc())
+        .limit(1)
+        .scalar()
+    )
     if last is not None and day < (last if isinstance(last, date) else date.fromisoformat(str(last))):
         raise ValidationError(
             "date",

@@ -15,9 +15,7 @@ from coop.models import (
     JournalEntry,
     Mineral,
     Posting,
-    ProductionLot,
     Sale,
-    SaleLot,
     TaxPayment,
     TaxRule,
     database,
@@ -210,28 +208,25 @@ class TaxSummary:
         return self.due_minor - self.paid_minor
 
 
+# One aggregate in SQLite instead of three queries folded in Python: 2.7x -> see docs/PERFORMANCE.md (case 4).
+# Each (sale, mineral) pair counts once and adds the sale's priced quantity and gross value, as before.
+_BY_MINERAL_SQL = """
+SELECT m.name, m.unit, COUNT(*), SUM(x.qty), SUM(s.priced_qty_milli), SUM(s.gross_local_minor)
+FROM (SELECT sl.sale_id, p.mineral_id, SUM(p.qty_milli) AS qty
+      FROM sale_lot sl
+      JOIN sale s2 ON s2.id = sl.sale_id
+      JOIN production_lot p ON p.id = sl.lot_id
+      WHERE s2.state = 'posted' AND s2.date >= ? AND s2.date <= ?
+      GROUP BY sl.sale_id, p.mineral_id) x
+JOIN sale s ON s.id = x.sale_id
+JOIN mineral m ON m.id = x.mineral_id
+GROUP BY m.id
+"""
+
+
 def _by_mineral(start: date, end: date) -> list[MineralSales]:
-    posted = (Sale.date >= start) & (Sale.date <= end) & (Sale.state == "posted")
-    gross = dict(Sale.select(Sale.id, Sale.gross_local_minor).where(posted).tuples())
-    q = (
-        SaleLot.select(Mineral.name, Mineral.unit, SaleLot.sale, fn.SUM(ProductionLot.qty_milli))
-        .join(ProductionLot)
-        .join(Mineral)
-        .switch(SaleLot)
-        .join(Sale)
-        .where(posted)
-        .group_by(SaleLot.sale, Mineral.id)
-        .tuples()
-    )
-    priced = dict(Sale.select(Sale.id, Sale.priced_qty_milli).where(posted).tuples())
-    acc: dict[tuple[str, str], list[int]] = {}
-    for name, unit, sale_id, qty in q:
-        row = acc.setdefault((name, unit), [0, 0, 0, 0])
-        row[0] += 1
-        row[1] += int(qty)
-        row[2] += priced[sale_id]
-        row[3] += gross[sale_id]
-    return [MineralSales(n, u, *v) for (n, u), v in sorted(acc.items())]
+    rows = database.execute_sql(_BY_MINERAL_SQL, (start.isoformat(), end.isoformat())).fetchall()
+    return [MineralSales(n, u, c, int(q), int(pq), int(g)) for n, u, c, q, pq, g in sorted(rows)]
 
 
 def summary(actor: Actor, start: date, end: date, authority: str | None = None) -> TaxSummary:

@@ -1,0 +1,540 @@
+"""Benchmark runner: every case of issue 8 against its raw baseline, printed as one table."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import generate  # noqa: E402
+
+DATA = Path(os.environ.get("COOP_BENCH_DIR", "/tmp/coop-bench"))
+YEAR_START, YEAR_END = date(generate.YEAR, 1, 1), date(generate.YEAR, 12, 31)
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    members: int
+    lots: int
+    sales: int
+    import_rows: int
+    runs: int  # repetitions of the heavy cases (import, verify)
+    posts: int  # sales posted for case 5
+    statements_members: int  # members of the database the statement batch runs on
+
+
+FULL = Scale("full", 50_000, 1_000_000, 200_000, 1_000_000, 3, 30, 5_000)
+QUICK = Scale("quick", 5_000, 100_000, 20_000, 100_000, 3, 20, 5_000)
+
+
+@dataclass
+class Row:
+    case: str
+    median: str
+    baseline: str = "—"
+    ratio: str = "—"
+    target: str = ""
+    result: str = ""
+
+
+# ---------------------------------------------------------------- data files
+
+
+def db_file(members: int, lots: int, sales: int) -> Path:
+    """The generated database for these sizes, built once and reused (delete DATA to rebuild)."""
+    path = DATA / f"coop-{members}m-{lots}l-{sales}s-{schema_tag()}.db"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(path.name + ".part")
+        for leftover in part.parent.glob(part.name + "*"):
+            leftover.unlink()
+        counts = generate.generate(part, generate.Sizes(members, lots, sales))
+        part.rename(path)
+        print(f"  generated {path.name} in {counts['seconds']:.1f} s", file=sys.stderr)
+    return path
+
+
+def schema_tag() -> str:
+    """A short hash of the current schema, so a cached file built before an index change is rebuilt."""
+    import hashlib
+
+    from coop.db import open_database
+
+    db = open_database(":memory:")
+    sql = sorted(r[0] for r in db.execute_sql("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    db.close()
+    return hashlib.sha1("\n".join(sql).encode()).hexdigest()[:8]
+
+
+def lots_csv(base: Path, rows: int) -> Path:
+    path = DATA / f"lots-{rows}-for-{base.stem}.csv"
+    if not path.exists():
+        generate.write_lots_csv(base, path.with_suffix(".part"), rows)
+        path.with_suffix(".part").rename(path)
+    return path
+
+
+def working_copy(src: Path, name: str) -> Path:
+    """A scratch copy of a generated file so cases that write (post, import) never change the cache."""
+    dest = DATA / "work" / name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for old in dest.parent.glob(dest.name + "*"):
+        old.unlink()
+    shutil.copyfile(src, dest)
+    return dest
+
+
+def available(module: str) -> bool:
+    """A real package of this project (a stray namespace directory elsewhere on the path does not count)."""
+    spec = importlib.util.find_spec(module)
+    return spec is not None and spec.origin not in (None, "namespace")
+
+
+def timed(fn: Callable[[], object], runs: int, warmup: int = 0) -> tuple[float, object]:
+    result = None
+    for _ in range(warmup):
+        result = fn()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
+
+
+# ---------------------------------------------------------------- child processes (case 2)
+
+
+def child(argv: list[str]) -> int:
+    """Run one import (app or baseline) in this fresh process and print its time and peak memory."""
+    mode, csv_path, db_path = argv
+    if mode == "app":
+        from coop.db import open_database
+        from coop.permissions import SYSTEM
+        from coop.services import imports
+
+        db = open_database(db_path)
+        t0 = time.perf_counter()
+        result = imports.import_lots(SYSTEM, csv_path)
+        seconds = time.perf_counter() - t0
+        rows = result.rows
+        db.close()
+    else:
+        t0 = time.perf_counter()
+        rows = baseline_import(csv_path, db_path)
+        seconds = time.perf_counter() - t0
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_kb / 1024}))
+    return 0
+
+
+def baseline_import(csv_path: str, db_path: str) -> int:
+    """Plain csv + sqlite3 executemany of the same rows into the same tables: no validation at all."""
+    import csv
+
+    conn = sqlite3.connect(db_path)
+    sites = dict(conn.execute("SELECT code, id FROM site"))
+    minerals = {n.lower(): i for n, i in conn.execute("SELECT name, id FROM mineral")}
+    members = dict(conn.execute("SELECT member_no, id FROM member"))
+    lot_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM production_lot").fetchone()[0]
+    lot_sql = (
+        "INSERT INTO production_lot (id, reference, date, site_id, mineral_id, qty_milli, grade_milli, "
+        "mercury_milli, retort_used, notes, status) VALUES (?,?,?,?,?,?,?,?,?,?, 'in_stock')"
+    )
+    owner_sql = "INSERT INTO lot_owner (lot_id, member_id, share_bp) VALUES (?,?,?)"
+    lots, owners, count = [], [], 0
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for ref, day, site, mineral, qty, grade, own, hg, retort, notes in reader:
+            lot_id += 1
+            count += 1
+            lots.append(
+                (
+                    lot_id,
+                    ref,
+                    day,
+                    sites[site],
+                    minerals[mineral.lower()],
+                    round(float(qty) * 1000),
+                    round(float(grade) * 1000),
+                    round(float(hg) * 1000),
+                    int(retort == "yes"),
+                    notes,
+                )
+            )
+            for part in own.split(";"):
+                no, _, pct = part.partition(":")
+                owners.append((lot_id, members[no], round(float(pct) * 100)))
+            if len(lots) >= 5000:
+                conn.executemany(lot_sql, lots)
+                conn.executemany(owner_sql, owners)
+                lots.clear()
+                owners.clear()
+    conn.executemany(lot_sql, lots)
+    conn.executemany(owner_sql, owners)
+    conn.commit()
+    conn.close()
+    return count
+
+
+def run_child(mode: str, csv_path: Path, db_path: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__)), "--child", mode, str(csv_path), str(db_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- cases
+
+
+def case_startup(scale: Scale, work: Path) -> list[Row]:
+    name = "1. start-up to painted login window"
+    if not available("ui"):
+        return [Row(name, "not available: ui not present", target="ratio ≤ 1.3", result="skip")]
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+
+    def wall(cmd: list[str]) -> float:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
+        return time.perf_counter() - t0
+
+    app_cmd = [sys.executable, str(ROOT / "main.py"), "--db", str(work), "--measure-startup"]
+    bare_cmd = [sys.executable, str(Path(__file__).with_name("bare_qt.py"))]
+    wall(app_cmd), wall(bare_cmd)  # warm the file cache
+    app = statistics.median(wall(app_cmd) for _ in range(5))
+    bare = statistics.median(wall(bare_cmd) for _ in range(5))
+    trace = subprocess.run(
+        [sys.executable, "-X", "importtime", *app_cmd[1:]], capture_output=True, text=True, env=env, cwd=ROOT
+    ).stderr
+    heavy = [m for m in ("matplotlib", "reportlab") if f" {m}" in trace]
+    ratio = app / bare
+    rows = [Row(name, fmt_s(app), fmt_s(bare), f"{ratio:.2f}", "ratio ≤ 1.3", verdict(ratio <= 1.3))]
+    rows.append(
+        Row(
+            "1b. heavy imports at start-up",
+            ", ".join(heavy) or "none",
+            target="no matplotlib/reportlab",
+            result=verdict(not heavy),
+        )
+    )
+    return rows
+
+
+def case_import(scale: Scale, base: Path) -> list[Row]:
+    csv_path = lots_csv(base, scale.import_rows)
+    app, raw = [], []
+    for i in range(scale.runs):
+        app.append(run_child("app", csv_path, working_copy(base, f"import-app-{i}.db")))
+        raw.append(run_child("baseline", csv_path, working_copy(base, f"import-raw-{i}.db")))
+    assert all(r["rows"] == scale.import_rows for r in app + raw), (app, raw)
+    t_app = statistics.median(r["seconds"] for r in app)
+    t_raw = statistics.median(r["seconds"] for r in raw)
+    peak = max(r["peak_mb"] for r in app)
+    ratio = t_app / t_raw
+    n = f"{scale.import_rows:,}"
+    return [
+        Row(
+            f"2. import {n} lots (full validation)",
+            fmt_s(t_app),
+            fmt_s(t_raw),
+            f"{ratio:.2f}",
+            "ratio ≤ 2.0",
+            verdict(ratio <= 2.0),
+        ),  # fmt: skip
+        Row(
+            f"2b. import peak memory (baseline {max(r['peak_mb'] for r in raw):.0f} MB)",
+            f"{peak:.0f} MB",
+            target="< 300 MB",
+            result=verdict(peak < 300),
+        ),  # fmt: skip
+    ]
+
+
+def case_lots_view(scale: Scale, work: Path) -> list[Row]:
+    from bench import uiprobe
+
+    name = "3. lots view: first page / last row"
+    model_factory, why = uiprobe.find_lots_model()
+    if model_factory is None:
+        return [Row(name, f"not available: {why}", target="< 100 ms / < 200 ms", result="skip")]
+    first, last, growth = uiprobe.measure(model_factory)
+    ok = first < 0.1 and last < 0.2 and growth < 50
+    return [
+        Row("3. lots view: first page", fmt_s(first), target="< 100 ms", result=verdict(first < 0.1)),
+        Row("3b. lots view: jump to last row", fmt_s(last), target="< 200 ms", result=verdict(last < 0.2)),
+        Row("3c. lots view: memory growth", f"{growth:.0f} MB", target="< 50 MB", result=verdict(ok)),
+    ]
+
+
+BASELINE_SUMMARY_SQL = """
+SELECT 'mineral', m.name, COUNT(*), SUM(x.qty), SUM(s.priced_qty_milli), SUM(s.gross_local_minor)
+FROM (SELECT sl.sale_id, p.mineral_id, SUM(p.qty_milli) AS qty
+      FROM sale_lot sl JOIN production_lot p ON p.id = sl.lot_id JOIN sale s2 ON s2.id = sl.sale_id
+      WHERE s2.state = 'posted' AND s2.date BETWEEN :start AND :end
+      GROUP BY sl.sale_id, p.mineral_id) x
+JOIN sale s ON s.id = x.sale_id JOIN mineral m ON m.id = x.mineral_id
+GROUP BY m.id
+UNION ALL
+SELECT 'tax', p.tax_rule_id, COUNT(*), SUM(p.amount_minor), SUM(s.gross_local_minor), 0
+FROM posting p JOIN journal_entry j ON j.id = p.entry_id JOIN sale s ON s.id = j.source_id
+WHERE p.account = 'tax_payable' AND j.kind = 'sale' AND s.state = 'posted'
+AND s.date BETWEEN :start AND :end
+GROUP BY p.tax_rule_id
+"""
+
+
+def case_tax_summary(scale: Scale, work: Path) -> list[Row]:
+    from coop.permissions import SYSTEM
+    from coop.services import taxes
+
+    conn = sqlite3.connect(work)
+    params = {"start": YEAR_START.isoformat(), "end": YEAR_END.isoformat()}
+
+    def raw():
+        return conn.execute(BASELINE_SUMMARY_SQL, params).fetchall()
+
+    def app():
+        return taxes.summary(SYSTEM, YEAR_START, YEAR_END)
+
+    t_raw, rows = timed(raw, 5, warmup=1)
+    t_app, result = timed(app, 5, warmup=1)
+    conn.close()
+    # the two must agree, or the comparison means nothing
+    got = {(m.mineral, m.sales, m.gross_local_minor) for m in result.by_mineral}
+    want = {(r[1], r[2], r[5]) for r in rows if r[0] == "mineral"}
+    assert got == want, (got, want)
+    assert {t.rule_id: t.due_minor for t in result.taxes} == {r[1]: -r[3] for r in rows if r[0] == "tax"}
+    sales = sum(m.sales for m in result.by_mineral)
+    ratio = t_app / t_raw
+    return [
+        Row(
+            f"4. year tax summary ({sales:,} sales)",
+            fmt_s(t_app),
+            fmt_s(t_raw),
+            f"{ratio:.2f}",
+            "ratio ≤ 1.5",
+            verdict(ratio <= 1.5),
+        )  # fmt: skip
+    ]
+
+
+def case_post_sale(scale: Scale, work: Path) -> list[Row]:
+    from coop.models import LotOwner, ProductionLot
+    from coop.permissions import SYSTEM
+    from coop.services import sales
+
+    gold = 1  # first mineral of the generator
+    stock = (
+        ProductionLot.select(ProductionLot.id)
+        .where((ProductionLot.status == "in_stock") & (ProductionLot.mineral == gold))
+        .order_by(ProductionLot.id.desc())
+        .limit(3 * (scale.posts + 2))
+        .tuples()
+    )
+    lot_ids = [i for (i,) in stock]
+    assert LotOwner.select().where(LotOwner.lot.in_(lot_ids)).count() >= len(lot_ids)
+    batches = iter([lot_ids[i : i + 3] for i in range(0, len(lot_ids), 3)])
+
+    def post():
+        return sales.post_sale(
+            SYSTEM,
+            sales.SaleInput(
+                buyer_id=1,
+                lot_ids=next(batches),
+                date=YEAR_END,
+                currency="USD",
+                unit_price=Decimal("90"),
+                exchange_rate=Decimal("2850"),
+            ),
+        )
+
+    t, _ = timed(post, scale.posts, warmup=2)
+    return [Row("5. post one sale (ledger, chain, durable commit)", fmt_s(t), target="< 20 ms",
+                result=verdict(t < 0.020))]  # fmt: skip
+
+
+def case_reports(scale: Scale, stmt_db: Path, sale_id: int) -> list[Row]:
+    if not available("reports"):
+        return [
+            Row(
+                "6. receipt PDF (warm)",
+                "not available: reports not present",
+                target="< 100 ms",
+                result="skip",
+            ),
+            Row(
+                "6b. 5,000 member statements",
+                "not available: reports not present",
+                target="< 60 s",
+                result="skip",
+            ),  # fmt: skip
+        ]
+    from coop.permissions import SYSTEM
+    from reports import build  # type: ignore[import-not-found]
+
+    def receipt():
+        return build("receipt", SYSTEM, sale_id=sale_id)
+
+    t_receipt, pdf = timed(receipt, 10, warmup=2)
+    assert bytes(pdf[:5]) == b"%PDF-"
+    rows = [
+        Row("6. receipt PDF (warm)", fmt_s(t_receipt), target="< 100 ms", result=verdict(t_receipt < 0.1))
+    ]
+    from coop.db import open_database
+
+    open_database(stmt_db)
+    t0 = time.perf_counter()
+    pdf = build("statement", SYSTEM, all=True, start=YEAR_START, end=YEAR_END)
+    t_batch = time.perf_counter() - t0
+    assert bytes(pdf[:5]) == b"%PDF-"
+    rows.append(
+        Row(
+            f"6b. member statements ({scale.statements_members:,} members)",
+            fmt_s(t_batch),
+            target="< 60 s",
+            result=verdict(t_batch < 60),
+        )  # fmt: skip
+    )
+    return rows
+
+
+def case_statement_data(scale: Scale, stmt_db: Path) -> list[Row]:
+    """The data side of the statement batch (coop only), so a slow PDF can be told from a slow query."""
+    from coop.db import open_database
+    from coop.permissions import SYSTEM
+    from coop.services import statements
+
+    db = open_database(stmt_db)
+    t0 = time.perf_counter()
+    ids = statements.members_with_activity(SYSTEM, YEAR_START, YEAR_END)
+    for member_id in ids:
+        statements.statement(SYSTEM, member_id, YEAR_START, YEAR_END)
+    seconds = time.perf_counter() - t0
+    db.close()
+    return [Row(f"6c. statement data, {len(ids):,} members (coop only)", fmt_s(seconds), target="info")]
+
+
+def case_verify(scale: Scale, work: Path) -> list[Row]:
+    from coop import chain
+    from coop.models import Sale
+
+    sales = Sale.select().count()
+    t, result = timed(chain.verify, max(1, scale.runs - 1))
+    assert result.ok, result
+    return [Row(f"7. verify chain ({sales:,} sales, {result.checked:,} links)", fmt_s(t), target="< 10 s",
+                result=verdict(t < 10))]  # fmt: skip
+
+
+# ---------------------------------------------------------------- table
+
+
+def table(rows: list[Row]) -> str:
+    head = ["case", "median", "baseline", "ratio", "target", "result"]
+    cells = [head] + [[r.case, r.median, r.baseline, r.ratio, r.target, r.result] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in ln
+        ),
+        platform.processor(),
+    )
+    mem_kb = int(
+        next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in ln)
+    )
+    return (
+        f"{date.today().isoformat()} · {os.cpu_count()} cores · {cpu} · {mem_kb / 1024**2:.1f} GB RAM · "
+        f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version} · {platform.system()} "
+        f"{platform.release()}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        return child(argv[1:])
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--quick", action="store_true", help="reduced sizes (5k members, 100k lots, 20k sales)")
+    p.add_argument("--only", default="", help="comma-separated case numbers, e.g. 4,5")
+    args = p.parse_args(argv)
+    scale = QUICK if args.quick else FULL
+    only = set(args.only.split(",")) - {""}
+    started = time.perf_counter()
+    print(f"CoopLedger benchmarks ({scale.name}: {scale.members:,} members, {scale.lots:,} lots, "
+          f"{scale.sales:,} sales)", file=sys.stderr)  # fmt: skip
+    big = db_file(scale.members, scale.lots, scale.sales)
+    base = db_file(scale.members, 0, 0)
+    stmt_db = db_file(scale.statements_members, 100_000, 20_000)
+    work = working_copy(big, "bench.db")
+    from coop.db import open_database
+
+    rows: list[Row] = []
+
+    def want(n: str) -> bool:
+        return not only or n in only
+
+    if want("1"):
+        rows += case_startup(scale, work)
+    if want("2"):
+        rows += case_import(scale, base)
+    db = open_database(work)
+    if want("3"):
+        rows += case_lots_view(scale, work)
+    if want("4"):
+        rows += case_tax_summary(scale, work)
+    if want("5"):
+        rows += case_post_sale(scale, work)
+    if want("7"):
+        rows += case_verify(scale, work)
+    if want("6"):
+        rows += case_reports(scale, stmt_db, sale_id=1)
+        db.close()
+        rows += case_statement_data(scale, stmt_db)
+    else:
+        db.close()
+    print(machine())
+    print(table(rows))
+    print(f"total {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return 1 if any(r.result == "FAIL" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Monthly series for the dashboard: production and sales, tax due vs paid, incidents, mercury per gold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from coop.models import database
+from coop.permissions import Actor
+
+
+@dataclass
+class Dashboard:
+    months: list[str] = field(default_factory=list)  # "YYYY-MM"
+    production: dict[str, dict[str, int]] = field(default_factory=dict)  # mineral -> month -> qty milli
+    units: dict[str, str] = field(default_factory=dict)  # mineral -> unit
+    sales: dict[str, int] = field(default_factory=dict)  # month -> gross local minor
+    tax_due: dict[str, int] = field(default_factory=dict)
+    tax_paid: dict[str, int] = field(default_factory=dict)
+    incidents: dict[str, int] = field(default_factory=dict)  # category -> count
+    mercury_per_gold: dict[str, float] = field(default_factory=dict)  # month -> g Hg per g Au (display only)
+
+
+def _pairs(sql: str, params: list) -> dict[str, int]:
+    return {str(k): int(v or 0) for k, v in database.execute_sql(sql, params).fetchall()}
+
+
+def build(actor: Actor, year: int) -> Dashboard:
+    """Aggregates for one calendar year (manager, treasurer, clerk, auditor: read.all)."""
+    actor.require("read.all")
+    lo, hi = f"{year}-01-01", f"{year}-12-31"
+    out = Dashboard(months=[f"{year}-{m:02d}" for m in range(1, 13)])
+    q = (
+        "SELECT n.name, n.unit, strftime('%Y-%m', l.date), SUM(l.qty_milli) FROM production_lot l"
+        " JOIN mineral n ON n.id = l.mineral_id WHERE l.status != 'voided' AND l.date BETWEEN ? AND ?"
+        " GROUP BY n.id, 3"
+    )
+    for name, unit, month, qty in database.execute_sql(q, [lo, hi]).fetchall():
+        out.production.setdefault(name, {})[month] = int(qty)
+        out.units[name] = unit
+    out.sales = _pairs(
+        "SELECT strftime('%Y-%m', date), SUM(gross_local_minor) FROM sale"
+        " WHERE state = 'posted' AND date BETWEEN ? AND ? GROUP BY 1",
+        [lo, hi],
+    )
+    out.tax_due = _pairs(
+        "SELECT strftime('%Y-%m', e.date), -SUM(p.amount_minor) FROM posting p JOIN journal_entry e"
+        " ON e.id = p.entry_id WHERE p.account = 'tax_payable' AND e.kind IN ('sale', 'void')"
+        " AND e.source_type = 'sale' AND e.date BETWEEN ? AND ? GROUP BY 1",
+        [lo, hi],
+    )
+    out.tax_paid = _pairs(
+        "SELECT strftime('%Y-%m', date), SUM(amount_minor) FROM tax_payment"
+        " WHERE state = 'posted' AND date BETWEEN ? AND ? GROUP BY 1",
+        [lo, hi],
+    )
+    out.incidents = _pairs(
+        "SELECT category, COUNT(*) FROM incident WHERE date(occurred_at) BETWEEN ? AND ? GROUP BY 1",
+        [lo, hi],
+    )
+    hg = _pairs(
+        "SELECT strftime('%Y-%m', date), SUM(grams_milli) FROM mercury_entry"
+        " WHERE kind = 'used' AND date BETWEEN ? AND ? GROUP BY 1",
+        [lo, hi],
+    )
+    au = _pairs(
+        "SELECT strftime('%Y-%m', l.date), SUM(l.qty_milli * CASE WHEN n.grade_kind = 'fineness'"
+        " AND l.grade_milli > 0 THEN l.grade_milli / 1000000.0 ELSE 1 END) FROM production_lot l"
+        " JOIN mineral n ON n.id = l.mineral_id WHERE n.unit = 'g' AND lower(n.name) LIKE '%gold%'"
+        " AND l.status != 'voided' AND l.date BETWEEN ? AND ? GROUP BY 1",
+        [lo, hi],
+    )
+    out.mercury_per_gold = {m: hg.get(m, 0) / au[m] for m in out.months if au.get(m)}
+    return out
+
+
+def latest_year() -> int | None:
+    row = database.execute_sql("SELECT MAX(date) FROM production_lot").fetchone()
+    return int(row[0][:4]) if row and row[0] else None

@@ -1,0 +1,398 @@
+"""List services for the table views: filtered/sorted id windows, counts, totals and row pages per list.
+
+Every list is declared once as data (a ListSpec). A member account only ever gets its own rows: the
+scoping clause is added here, from the Actor, never by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from coop.errors import PermissionDenied
+from coop.i18n import N_
+from coop.models import database
+from coop.permissions import Actor
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # N_ id, translated by the view
+    sql: str
+    kind: str = "text"  # text, int, date, datetime, money, money_ccy, qty, bool, label, bp
+    total: bool = False  # summed in the totals row
+    hidden: bool = False  # fetched for formatting (unit, currency) but not shown
+    labels: str = ""  # name of a label dict for kind "label" (resolved by the view)
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    name: str
+    source: str  # FROM ... JOIN ...
+    columns: tuple[Column, ...]
+    search: tuple[str, ...] = ()
+    date_col: str = ""
+    site_col: str = ""
+    mineral_col: str = ""
+    state_col: str = ""
+    default_sort: str = ""
+    own: str = ""  # member scoping clause with one ? (the member id); "" = members may not see it
+    id_sql: str = ""
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    def visible(self) -> list[Column]:
+        return [c for c in self.columns if not c.hidden]
+
+
+@dataclass
+class Query:
+    """What the user typed and picked above a list."""
+
+    search: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    site_id: int | None = None
+    mineral_id: int | None = None
+    state: str | None = None
+    sort: str = ""
+    descending: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+C = Column
+_LOT_OWNERS = "(SELECT group_concat(mm.member_no, ', ') FROM lot_owner lo2 JOIN member mm ON mm.id = lo2.member_id WHERE lo2.lot_id = l.id)"
+_BALANCE = "(SELECT -COALESCE(SUM(p.amount_minor), 0) FROM posting p WHERE p.account = 'member_payable' AND p.member_id = m.id)"
+
+SPECS: dict[str, ListSpec] = {
+    s.name: s
+    for s in [
+        ListSpec(
+            "members",
+            "member m LEFT JOIN site s ON s.id = m.site_id",
+            (
+                C("member_no", N_("No."), "m.member_no"),
+                C("full_name", N_("Name"), "m.full_name"),
+                C("sex", N_("Sex"), "m.sex", "label", labels="sexes"),
+                C("site", N_("Site"), "s.code"),
+                C("role", N_("Role"), "m.role", "label", labels="member_roles"),
+                C("phone", N_("Phone"), "m.phone"),
+                C("join_date", N_("Joined"), "m.join_date", "date"),
+                C("status", N_("Status"), "m.status", "label", labels="member_statuses"),
+                C("balance", N_("Balance"), _BALANCE, "money", total=True),
+            ),
+            search=("m.member_no", "m.full_name", "m.phone", "m.id_number", "m.community"),
+            date_col="m.join_date",
+            site_col="m.site_id",
+            state_col="m.status",
+            default_sort="member_no",
+            own="m.id = ?",
+            id_sql="m.id",
+        ),
+        ListSpec(
+            "sites",
+            "site s",
+            (
+                C("code", N_("Code"), "s.code"),
+                C("name", N_("Name"), "s.name"),
+                C("licence_no", N_("Licence"), "s.licence_no"),
+                C("minerals", N_("Minerals"), "s.minerals"),
+                C("latitude", N_("Latitude"), "s.latitude"),
+                C("longitude", N_("Longitude"), "s.longitude"),
+                C("status", N_("Status"), "s.status", "label", labels="site_statuses"),
+            ),
+            search=("s.code", "s.name", "s.licence_no"),
+            state_col="s.status",
+            default_sort="code",
+            id_sql="s.id",
+        ),
+        ListSpec(
+            "lots",
+            "production_lot l JOIN site s ON s.id = l.site_id JOIN mineral n ON n.id = l.mineral_id",
+            (
+                C("reference", N_("Reference"), "l.reference"),
+                C("date", N_("Date"), "l.date", "date"),
+                C("site", N_("Site"), "s.code"),
+                C("mineral", N_("Mineral"), "n.name"),
+                C("unit", N_("Unit"), "n.unit", hidden=True),
+                C("qty", N_("Quantity"), "l.qty_milli", "qty", total=True),
+                C("grade", N_("Grade"), "l.grade_milli", "milli"),
+                C("mercury", N_("Mercury (g)"), "l.mercury_milli", "milli", total=True),
+                C("owners", N_("Owners"), _LOT_OWNERS),
+                C("status", N_("Status"), "l.status", "label", labels="lot_statuses"),
+            ),
+            search=("l.reference", "l.notes"),
+            date_col="l.date",
+            site_col="l.site_id",
+            mineral_col="l.mineral_id",
+            state_col="l.status",
+            default_sort="date",
+            own="l.id IN (SELECT lo.lot_id FROM lot_owner lo WHERE lo.member_id = ?)",
+            id_sql="l.id",
+        ),
+        ListSpec(
+            "sales",
+            "sale sa JOIN buyer b ON b.id = sa.buyer_id",
+            (
+                C("receipt", N_("Receipt"), "sa.series || '/' || COALESCE(sa.receipt_no, '')"),
+                C("date", N_("Date"), "sa.date", "date"),
+                C("buyer", N_("Buyer"), "b.name"),
+                C("currency", N_("Currency"), "sa.currency", hidden=True),
+                C("gross", N_("Gross (price currency)"), "sa.gross_minor", "money_ccy"),
+                C("gross_local", N_("Gross"), "sa.gross_local_minor", "money", total=True),
+                C("levy", N_("Levy"), "sa.levy_minor", "money", total=True),
+                C("tax", N_("Taxes withheld"), "sa.tax_minor", "money", total=True),
+                C("net", N_("Net to members"), "sa.net_minor", "money", total=True),
+                C("method", N_("Payment"), "sa.payment_method", "label", labels="methods"),
+                C("state", N_("State"), "sa.state", "label", labels="states"),
+            ),
+            search=("b.name", "CAST(sa.receipt_no AS TEXT)", "sa.void_reason"),
+            date_col="sa.date",
+            mineral_col=(
+                "(SELECT l.mineral_id FROM sale_lot sl JOIN production_lot l ON l.id = sl.lot_id"
+                " WHERE sl.sale_id = sa.id LIMIT 1)"
+            ),
+            state_col="sa.state",
+            default_sort="date",
+            own=(
+                "sa.id IN (SELECT sl.sale_id FROM sale_lot sl JOIN lot_owner lo ON lo.lot_id = sl.lot_id"
+                " WHERE lo.member_id = ?)"
+            ),
+            id_sql="sa.id",
+        ),
+        ListSpec(
+            "payouts",
+            "payout p JOIN member m ON m.id = p.member_id",
+            (
+                C("date", N_("Date"), "p.date", "date"),
+                C("member_no", N_("No."), "m.member_no"),
+                C("member", N_("Member"), "m.full_name"),
+                C("amount", N_("Amount"), "p.amount_minor", "money", total=True),
+                C("method", N_("Method"), "p.method", "label", labels="methods"),
+                C("reference", N_("Reference"), "p.reference"),
+                C("state", N_("State"), "p.state", "label", labels="states"),
+            ),
+            search=("m.member_no", "m.full_name", "p.reference"),
+            date_col="p.date",
+            site_col="m.site_id",
+            state_col="p.state",
+            default_sort="date",
+            own="p.member_id = ?",
+            id_sql="p.id",
+        ),
+        ListSpec(
+            "tax_payments",
+            "tax_payment t LEFT JOIN tax_rule r ON r.id = t.tax_rule_id",
+            (
+                C("date", N_("Date"), "t.date", "date"),
+                C("authority", N_("Authority"), "t.authority"),
+                C("tax", N_("Tax"), "r.name"),
+                C("period_from", N_("From"), "t.period_from", "date"),
+                C("period_to", N_("To"), "t.period_to", "date"),
+                C("amount", N_("Amount"), "t.amount_minor", "money", total=True),
+                C("reference", N_("Reference"), "t.reference"),
+                C("state", N_("State"), "t.state", "label", labels="states"),
+            ),
+            search=("t.authority", "t.reference", "r.name"),
+            date_col="t.date",
+            state_col="t.state",
+            default_sort="date",
+            id_sql="t.id",
+        ),
+        ListSpec(
+            "incidents",
+            "incident i JOIN site s ON s.id = i.site_id",
+            (
+                C("occurred_at", N_("When"), "i.occurred_at", "datetime"),
+                C("site", N_("Site"), "s.code"),
+                C("category", N_("Category"), "i.category", "label", labels="categories"),
+                C("severity", N_("Severity"), "i.severity", "label", labels="severities"),
+                C("injured", N_("Injured"), "i.injured", "int", total=True),
+                C("fatalities", N_("Deaths"), "i.fatalities", "int", total=True),
+                C("reported", N_("Reported"), "i.reported_to_authority", "bool"),
+                C("state", N_("State"), "i.state", "label", labels="states"),
+            ),
+            search=("i.description", "i.people", "i.actions"),
+            date_col="date(i.occurred_at)",
+            site_col="i.site_id",
+            state_col="i.state",
+            default_sort="occurred_at",
+            id_sql="i.id",
+        ),
+        ListSpec(
+            "mercury",
+            "mercury_entry e JOIN site s ON s.id = e.site_id LEFT JOIN member m ON m.id = e.member_id",
+            (
+                C("date", N_("Date"), "e.date", "date"),
+                C("site", N_("Site"), "s.code"),
+                C("member", N_("Member"), "m.full_name"),
+                C("kind", N_("Kind"), "e.kind", "label", labels="mercury_kinds"),
+                C("grams", N_("Mercury (g)"), "e.grams_milli", "milli", total=True),
+                C("supplier", N_("Supplier"), "e.supplier"),
+                C("retort", N_("Retort"), "e.retort_used", "bool"),
+            ),
+            search=("e.supplier", "m.full_name"),
+            date_col="e.date",
+            site_col="e.site_id",
+            state_col="e.kind",
+            default_sort="date",
+            id_sql="e.id",
+        ),
+        ListSpec(
+            "minerals",
+            "mineral n",
+            (
+                C("name", N_("Name"), "n.name"),
+                C("unit", N_("Unit"), "n.unit"),
+                C("grade_kind", N_("Grade"), "n.grade_kind", "label", labels="grade_kinds"),
+                C("hs_code", N_("HS code"), "n.hs_code"),
+            ),
+            search=("n.name", "n.hs_code"),
+            default_sort="name",
+            id_sql="n.id",
+        ),
+        ListSpec(
+            "buyers",
+            "buyer b",
+            (
+                C("name", N_("Name"), "b.name"),
+                C("kind", N_("Kind"), "b.kind", "label", labels="buyer_kinds"),
+                C("licence_no", N_("Licence"), "b.licence_no"),
+                C("tax_id", N_("Tax id"), "b.tax_id"),
+            ),
+            search=("b.name", "b.licence_no", "b.tax_id"),
+            default_sort="name",
+            id_sql="b.id",
+        ),
+        ListSpec(
+            "tax_rules",
+            "tax_rule r LEFT JOIN mineral n ON n.id = r.mineral_id",
+            (
+                C("name", N_("Tax"), "r.name"),
+                C("authority", N_("Authority"), "r.authority"),
+                C("rate", N_("Rate"), "r.rate_bp", "bp"),
+                C("mineral", N_("Mineral"), "n.name"),
+                C("buyer_kind", N_("Buyer kind"), "r.buyer_kind", "label", labels="buyer_kinds"),
+                C("valid_from", N_("Valid from"), "r.valid_from", "date"),
+                C("valid_to", N_("Valid to"), "r.valid_to", "date"),
+                C("withheld", N_("Withheld"), "r.withheld", "bool"),
+            ),
+            search=("r.name", "r.authority", "r.note"),
+            default_sort="authority",
+            id_sql="r.id",
+        ),
+        ListSpec(
+            "users",
+            "user u LEFT JOIN member m ON m.id = u.member_id",
+            (
+                C("username", N_("User name"), "u.username"),
+                C("role", N_("Role"), "u.role", "label", labels="roles"),
+                C("member", N_("Member"), "m.full_name"),
+                C("locale", N_("Language"), "u.locale"),
+                C("active", N_("Active"), "u.active", "bool"),
+            ),
+            search=("u.username",),
+            default_sort="username",
+            id_sql="u.id",
+        ),
+    ]
+}
+
+
+def spec(name: str) -> ListSpec:
+    return SPECS[name]
+
+
+def _scope(actor: Actor, s: ListSpec) -> tuple[list[str], list[Any]]:
+    """The member scoping clause: read.all sees everything, read.own only rows tied to its member."""
+    if s.name == "users":
+        actor.require("users.manage")
+        return [], []
+    if actor.can("read.all"):
+        return [], []
+    if actor.can("read.own") and s.own and actor.member_id is not None:
+        return [s.own], [actor.member_id]
+    raise PermissionDenied("You may only see your own records.")
+
+
+def _where(actor: Actor, s: ListSpec, q: Query) -> tuple[str, list[Any]]:
+    clauses, params = _scope(actor, s)
+    text = q.search.strip()
+    if text and s.search:
+        clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in s.search) + ")")
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [pattern] * len(s.search)
+    for col, value, op in (
+        (s.date_col, q.date_from, ">="),
+        (s.date_col, q.date_to, "<="),
+        (s.site_col, q.site_id, "="),
+        (s.mineral_col, q.mineral_id, "="),
+        (s.state_col, q.state, "="),
+    ):
+        if col and value is not None:
+            clauses.append(f"{col} {op} ?")
+            params.append(value.isoformat() if isinstance(value, date) else value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _order(s: ListSpec, q: Query) -> str:
+    key = q.sort or s.default_sort
+    col = s.column(key) if key else s.columns[0]
+    way = "DESC" if q.descending else "ASC"
+    return f" ORDER BY {col.sql} {way}, {s.id_sql} {way}"
+
+
+def count(actor: Actor, name: str, q: Query) -> int:
+    s = SPECS[name]
+    where, params = _where(actor, s, q)
+    return int(database.execute_sql(f"SELECT COUNT(*) FROM {s.source}{where}", params).fetchone()[0])
+
+
+def page(actor: Actor, name: str, q: Query, offset: int, limit: int) -> list[tuple]:
+    """Rows offset..offset+limit of the filtered, sorted list: (id, *column values) tuples."""
+    s = SPECS[name]
+    where, params = _where(actor, s, q)
+    cols = ", ".join([s.id_sql] + [c.sql for c in s.columns])
+    sql = f"SELECT {cols} FROM {s.source}{where}{_order(s, q)} LIMIT ? OFFSET ?"
+    return [tuple(r) for r in database.execute_sql(sql, [*params, limit, offset]).fetchall()]
+
+
+def rows(actor: Actor, name: str, q: Query, batch: int = 2000) -> Iterator[tuple]:
+    """Every filtered row in order (for CSV export), fetched in batches."""
+    offset = 0
+    while True:
+        chunk = page(actor, name, q, offset, batch)
+        yield from chunk
+        if len(chunk) < batch:
+            return
+        offset += batch
+
+
+def totals(actor: Actor, name: str, q: Query) -> dict[str, int]:
+    """Sums of the columns marked `total` over the filtered rows."""
+    s = SPECS[name]
+    summed = [c for c in s.columns if c.total]
+    if not summed:
+        return {}
+    where, params = _where(actor, s, q)
+    sums = ", ".join(f"COALESCE(SUM({c.sql}), 0)" for c in summed)
+    got = database.execute_sql(f"SELECT {sums} FROM {s.source}{where}", params).fetchone()
+    return {c.key: int(v or 0) for c, v in zip(summed, got, strict=True)}
+
+
+def choices(table: str) -> list[tuple[int, str]]:
+    """(id, label) pairs for filter combos: sites, minerals, buyers, members."""
+    sql = {
+        "sites": "SELECT id, code || ' — ' || name FROM site ORDER BY code",
+        "minerals": "SELECT id, name FROM mineral ORDER BY name",
+        "buyers": "SELECT id, name FROM buyer ORDER BY name",
+        "members": "SELECT id, member_no || ' — ' || full_name FROM member ORDER BY member_no",
+    }[table]
+    return [(int(i), str(label)) for i, label in database.execute_sql(sql).fetchall()]

@@ -1,0 +1,93 @@
+"""Printed documents: `build(kind, actor, **params) -> PDF bytes` for the UI and the `report` command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from coop import i18n
+from coop.i18n import N_
+from coop.permissions import Actor
+from coop.services import reporting
+
+KINDS: dict[str, str] = {
+    "receipt": N_("Sale receipt"),
+    "statement": N_("Member earnings statement"),
+    "tax-filing": N_("Tax filing"),
+    "production": N_("Production report"),
+    "safety": N_("Safety report"),
+    "mercury": N_("Mercury report"),
+    "census": N_("Member register / census"),
+    "custody": N_("Chain of custody"),
+    "annual": N_("Annual report"),
+}
+
+
+def document_locale(coop: reporting.CoopHeader, lang: str | None) -> tuple[str, str]:
+    """(language, formatting locale): the cooperative's by default; another language keeps its country."""
+    coop_lang = coop.locale.split("_")[0]
+    if not lang or lang == coop_lang or lang == coop.locale:
+        return coop_lang, coop.locale
+    base = lang.split("_")[0]
+    if "_" in lang:
+        return base, lang
+    for candidate in (f"{base}_{coop.country}", base):
+        try:
+            Locale.parse(candidate)
+            return base, candidate
+        except (ValueError, UnknownLocaleError):
+            continue
+    return base, "en"
+
+
+@contextmanager
+def _language(lang: str) -> Iterator[None]:
+    before = i18n.current_language()
+    i18n.set_language(lang)
+    try:
+        yield
+    finally:
+        i18n.set_language(before)
+
+
+def make_ctx(lang: str | None = None, printed: date | None = None) -> Any:
+    from reports.base import Ctx
+
+    coop = reporting.header()
+    language, locale = document_locale(coop, lang)
+    return Ctx(coop, language, locale, printed or date.today(), reporting.chain_prefix())
+
+
+def _builders() -> dict[str, Callable[..., bytes]]:
+    from reports import documents
+
+    return documents.BUILDERS
+
+
+def build(kind: str, actor: Actor, **params: Any) -> bytes:
+    """Render one document as PDF bytes after checking the actor may see it (see KINDS for the kinds)."""
+    builders = _builders()
+    if kind not in builders:
+        raise ValueError(f"unknown report kind {kind!r}")
+    lang = params.pop("lang", None)
+    printed = params.pop("printed", None)
+    ctx = make_ctx(lang, printed)
+    with _language(ctx.lang):
+        return builders[kind](ctx, actor, **params)
+
+
+def each_statement(
+    actor: Actor, start: date, end: date, lang: str | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """(member number, PDF) for every member with a balance or movement: the one-file-per-member batch."""
+    from reports import documents
+    from reports.statement import render_statements
+
+    ctx = make_ctx(lang)
+    with _language(ctx.lang):
+        for s in documents.statements_data(actor, start, end, all=True):
+            yield s.member_no, render_statements(ctx, [s])

@@ -1,0 +1,95 @@
+"""Charts drawn with matplotlib (Agg, imported lazily) and placed in PDFs as PNG images."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Image
+
+PALETTE = [
+    "#1f4e79",
+    "#c55a11",
+    "#548235",
+    "#7f6000",
+    "#7030a0",
+    "#2e75b6",
+    "#a5a5a5",
+    "#bf9000",
+    "#843c0c",
+    "#375623",
+]
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "coopledger"})
+    return plt
+
+
+def _image(fig, width_mm: float) -> Image:
+    """The figure as a PNG image `width_mm` wide, keeping the aspect of the saved (tightly cropped) picture."""
+    from reportlab.lib.utils import ImageReader
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    _pyplot().close(fig)
+    buf.seek(0)
+    w, h = ImageReader(buf).getSize()
+    buf.seek(0)
+    return Image(buf, width=width_mm * mm, height=width_mm * mm * h / w)
+
+
+def stacked_bars(
+    title: str,
+    categories: Sequence[str],
+    series: dict[str, Sequence[float]],
+    ylabel: str,
+    width_mm: float = 170,
+    horizontal: bool = False,
+    fmt: Callable[[float], str] | None = None,
+) -> Image:
+    """Bars per category stacked by series (e.g. months × sites, categories × severities)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 2.4 if not horizontal else 2.8))
+    base = [0.0] * len(categories)
+    for i, (name, values) in enumerate(series.items()):
+        color = PALETTE[i % len(PALETTE)]
+        if horizontal:
+            ax.barh(list(categories), list(values), left=base, label=name, color=color)
+        else:
+            ax.bar(list(categories), list(values), bottom=base, label=name, color=color)
+        base = [b + v for b, v in zip(base, values, strict=True)]
+    ax.set_title(title, fontsize=9, loc="left")
+    (ax.set_xlabel if horizontal else ax.set_ylabel)(ylabel)
+    ax.grid(axis="x" if horizontal else "y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    if all(float(v).is_integer() for values in series.values() for v in values):
+        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
+    if fmt is not None:
+        (ax.xaxis if horizontal else ax.yaxis).set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
+    if len(series) > 1:
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if not horizontal and len(categories) > 6:
+        ax.tick_params(axis="x", labelrotation=45)
+    return _image(fig, width_mm)
+
+
+def pie(title: str, parts: dict[str, float], width_mm: float = 90) -> Image:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4.2, 2.8))
+    values = [max(v, 0) for v in parts.values()]
+    ax.pie(
+        values, labels=list(parts), colors=PALETTE[: len(parts)], autopct="%1.0f%%", textprops={"fontsize": 7}
+    )
+    ax.set_title(title, fontsize=9, loc="left")
+    return _image(fig, width_mm)

@@ -1,0 +1,134 @@
+"""The `report` subcommand: write any printed document to a PDF file from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from coop import cli
+from coop.errors import NotFound, ValidationError
+from coop.i18n import _
+from coop.permissions import Actor
+
+HELP_SALE = "receipt number N of the latest series, or SERIES/N (e.g. 2025/17)"
+
+
+def _common(p: argparse.ArgumentParser, default_out: str) -> None:
+    p.add_argument(
+        "--out", default=default_out, help=_("PDF file to write (default: {file})").format(file=default_out)
+    )
+    p.add_argument(
+        "--lang",
+        dest="doc_lang",
+        help=_("document language: en, fr, es, pt, sw (default: the cooperative's)"),
+    )
+
+
+def _period(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument("--from", dest="start", type=cli._day, required=required, help="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=cli._day, required=required, help="YYYY-MM-DD")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Build `report KIND ...` (appended to coop.cli.EXTRA_PARSERS)."""
+    rp = sub.add_parser(
+        "report", help=_("write a printed document (receipt, statement, tax filing, reports) to PDF")
+    )
+    kinds = rp.add_subparsers(dest="report_kind", required=True, parser_class=cli._Parser)
+    p = kinds.add_parser("receipt", help=_("sale receipt"))
+    p.add_argument("--sale", required=True, help=_(HELP_SALE))
+    p.add_argument("--format", dest="fmt", choices=("a5", "80mm", "58mm"), default="a5")
+    p.add_argument("--duplicate", action="store_true", help=_("reprint marked DUPLICATE"))
+    _common(p, "receipt.pdf")
+    p = kinds.add_parser("statement", help=_("member earnings statement"))
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--member", help=_("member number"))
+    who.add_argument("--all", action="store_true", help=_("every member with a balance or movement"))
+    _period(p)
+    p.add_argument("--split", metavar="DIR", help=_("with --all: one PDF per member in this folder"))
+    _common(p, "statement.pdf")
+    p = kinds.add_parser("tax-filing", help=_("tax filing for a period"))
+    _period(p)
+    p.add_argument("--authority")
+    _common(p, "tax-filing.pdf")
+    for kind in ("production", "safety", "mercury"):
+        p = kinds.add_parser(kind, help=_("{kind} report for a period").format(kind=kind))
+        _period(p)
+        _common(p, f"{kind}.pdf")
+    p = kinds.add_parser("census", help=_("member census (aggregate) or register (--full)"))
+    p.add_argument("--as-of", dest="end", type=cli._day, help=_("count members who had joined by this date"))
+    p.add_argument("--full", action="store_true", help=_("include the register of members (personal data)"))
+    _common(p, "census.pdf")
+    p = kinds.add_parser("custody", help=_("chain of custody of a lot or a sale"))
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--lot", help=_("lot reference, e.g. KAM-20250102-001"))
+    what.add_argument("--sale", help=_(HELP_SALE))
+    _common(p, "custody.pdf")
+    p = kinds.add_parser("annual", help=_("annual report for the general assembly"))
+    p.add_argument("--year", type=int, required=True)
+    _common(p, "annual.pdf")
+
+
+def _member_id(text: str) -> int:
+    from coop.models import Member
+
+    m = Member.get_or_none(Member.member_no == text)
+    if m is None and text.isdigit():
+        m = Member.get_or_none(Member.id == int(text))
+    if m is None:
+        raise ValidationError("member", "Unknown member: {value}.", value=text)
+    return m.id
+
+
+def params(args: argparse.Namespace) -> dict:
+    """The keyword arguments of reports.build for parsed command-line arguments."""
+    from coop.services import reporting
+
+    kind = args.report_kind
+    if kind == "receipt":
+        return {"sale_id": reporting.find_sale(args.sale), "fmt": args.fmt, "duplicate": args.duplicate}
+    if kind == "statement":
+        out = {"start": args.start, "end": args.end}
+        return out | ({"all": True} if args.all else {"member_id": _member_id(args.member)})
+    if kind == "tax-filing":
+        return {"start": args.start, "end": args.end, "authority": args.authority}
+    if kind in ("production", "safety", "mercury"):
+        return {"start": args.start, "end": args.end}
+    if kind == "census":
+        return {"end": args.end or date.today(), "aggregate": not args.full}
+    if kind == "custody":
+        return {"lot_ref": args.lot} if args.lot else {"sale_id": reporting.find_sale(args.sale)}
+    return {"year": args.year}
+
+
+def run(args: argparse.Namespace, actor: Actor) -> int:
+    import reports
+
+    lang = args.doc_lang or args.lang
+    kw = params(args)
+    if args.report_kind == "statement" and args.split:
+        if not args.all:
+            raise ValidationError("split", "--split needs --all.")
+        folder = Path(args.split)
+        folder.mkdir(parents=True, exist_ok=True)
+        n = 0
+        for member_no, pdf in reports.each_statement(actor, kw["start"], kw["end"], lang=lang):
+            (folder / f"statement-{member_no}.pdf").write_bytes(pdf)
+            n += 1
+        print(_("{n} statements written to {folder}.").format(n=n, folder=folder))
+        return 0
+    pdf = reports.build(args.report_kind, actor, lang=lang, **kw)
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        raise NotFound("The folder {path} does not exist.", path=str(out.parent))
+    out.write_bytes(pdf)
+    print(_("Written to {path}.").format(path=out))
+    return 0
+
+
+def register() -> None:
+    """Add the `report` subcommand to the command line (idempotent)."""
+    if add_parser not in cli.EXTRA_PARSERS:
+        cli.EXTRA_PARSERS.append(add_parser)
+    cli.COMMANDS["report"] = run

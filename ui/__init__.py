@@ -1,0 +1,1 @@
+"""PySide6 desktop application of CoopLedger (talks to coop.services only)."""

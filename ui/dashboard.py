@@ -1,0 +1,121 @@
+"""Dashboard: production and sales per month, tax due vs paid, incidents by category, mercury per gold.
+
+matplotlib is imported on first show only (it costs ~0.6 s), never at start-up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from coop import money
+from coop.i18n import _
+from coop.permissions import Actor
+from coop.services import dashboard
+from ui import fmt
+from ui.ops import OPS, ChangeSet
+
+
+class DashboardPage(QWidget):
+    def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.actor = actor
+        self.canvas = None
+        self.year = QComboBox(self, objectName="year")
+        latest = dashboard.latest_year() or date.today().year
+        for y in range(max(latest, date.today().year), latest - 6, -1):
+            self.year.addItem(str(y), y)
+        self.year.setCurrentIndex(self.year.findData(latest))
+        self.year.currentIndexChanged.connect(self.draw)
+        self.title = QLabel(self)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.year)
+        self.lay = QVBoxLayout(self)
+        self.lay.addLayout(top)
+        self._dirty = True
+        OPS.changed.connect(self._on_changed)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.affects("dashboard"):
+            self._dirty = True
+            if self.isVisible():
+                self.draw()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.draw()
+
+    def _ensure_canvas(self):
+        if self.canvas is None:
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+            from matplotlib.figure import Figure
+
+            self.figure = Figure(figsize=(10, 7), layout="constrained")
+            self.canvas = FigureCanvasQTAgg(self.figure)
+            self.canvas.setObjectName("charts")
+            self.lay.addWidget(self.canvas, 1)
+        return self.canvas
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Dashboard"))
+        if self.canvas is not None:
+            self.draw()
+
+    def draw(self) -> None:
+        self._dirty = False
+        self.title.setText(_("Dashboard"))
+        canvas = self._ensure_canvas()
+        d = dashboard.build(self.actor, self.year.currentData())
+        self.figure.clear()
+        axes = self.figure.subplots(2, 2)
+        months = [m[5:] for m in d.months]
+        ccy = fmt.Context.currency
+        ax = axes[0][0]
+        for name, series in d.production.items():
+            ax.plot(
+                months,
+                [money.milli_to_qty(series.get(m, 0)) for m in d.months],
+                marker="o",
+                label=f"{name} ({d.units[name]})",
+            )
+        ax.set_title(_("Production per month"))
+        if d.production:
+            ax.legend(fontsize="small")
+        ax = axes[0][1]
+        ax.bar(months, [float(money.from_minor(d.sales.get(m, 0), ccy)) for m in d.months], color="#3b7dd8")
+        ax.set_title(_("Sales per month ({ccy})").format(ccy=ccy))
+        ax.ticklabel_format(axis="y", style="sci", scilimits=(0, 3))
+        ax = axes[1][0]
+        due = [float(money.from_minor(d.tax_due.get(m, 0), ccy)) for m in d.months]
+        paid = [float(money.from_minor(d.tax_paid.get(m, 0), ccy)) for m in d.months]
+        x = range(len(months))
+        ax.bar([i - 0.2 for i in x], due, width=0.4, label=_("Tax due"), color="#d8893b")
+        ax.bar([i + 0.2 for i in x], paid, width=0.4, label=_("Tax paid"), color="#4a9a5b")
+        ax.set_xticks(list(x), months)
+        ax.set_title(_("Tax due vs paid ({ccy})").format(ccy=ccy))
+        ax.legend(fontsize="small")
+        ax = axes[1][1]
+        cats = sorted(d.incidents)
+        if cats:
+            ax.barh(
+                [fmt.label("categories", c) for c in cats], [d.incidents[c] for c in cats], color="#b04040"
+            )
+        ax.set_title(_("Incidents by category"))
+        twin = ax
+        del twin
+        self.figure.suptitle(
+            _("Mercury used per gram of gold: {ratio}").format(ratio=self._ratio(d)), fontsize="medium"
+        )
+        canvas.draw_idle()
+
+    def _ratio(self, d: dashboard.Dashboard) -> str:
+        if not d.mercury_per_gold:
+            return "—"
+        values = list(d.mercury_per_gold.values())
+        from decimal import Decimal
+
+        return fmt.cell("milli", int(Decimal(str(sum(values) / len(values))) * 1000), {}) + " g"

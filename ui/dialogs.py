@@ -1,0 +1,321 @@
+"""Dialog factories per record kind, wired to the coop services (create and edit)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSpinBox, QWidget
+
+from coop.errors import ValidationError
+from coop.i18n import N_, _
+from coop.models import Buyer, Incident, LotOwner, Member, Mineral, ProductionLot, Site, TaxRule
+from coop.permissions import Actor
+from coop.services import ledger, payouts, production, registry, safety, settings, tables, taxes
+from ui import fmt
+from ui.forms import (
+    BUYER_FIELDS,
+    INCIDENT_FIELDS,
+    MEMBER_FIELDS,
+    MERCURY_FIELDS,
+    MINERAL_FIELDS,
+    SETTINGS_FIELDS,
+    SITE_FIELDS,
+    TAX_RULE_FIELDS,
+    Field,
+    FormDialog,
+    ServiceDialog,
+)
+
+
+def _row(model, record_id: int | None) -> dict[str, Any]:
+    if record_id is None:
+        return {}
+    return dict(model.get_by_id(record_id).__data__)  # foreign keys hold the id
+
+
+def member_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -> ServiceDialog:
+    def save(v: dict) -> int:
+        v["share_capital_minor"] = v.pop("share_capital")
+        v["birth_year"] = v["birth_year"] or None
+        return registry.save_member(actor, member_id, **v)
+
+    title = _("New member") if member_id is None else _("Edit member")
+    dlg = ServiceDialog(title, MEMBER_FIELDS, save, "member", parent)
+    values = _row(Member, member_id)
+    if values:
+        values["share_capital"] = values.get("share_capital_minor", 0)
+    dlg.set_values(values)
+    return dlg
+
+
+def simple_dialog(kind: str, actor: Actor, record_id: int | None, parent: QWidget | None) -> ServiceDialog:
+    """Sites, minerals, buyers, tax rules: a field list and a save function."""
+    fields, model, saver, title_new, title_edit = {
+        "site": (SITE_FIELDS, Site, registry.save_site, N_("New site"), N_("Edit site")),
+        "mineral": (MINERAL_FIELDS, Mineral, registry.save_mineral, N_("New mineral"), N_("Edit mineral")),
+        "buyer": (BUYER_FIELDS, Buyer, registry.save_buyer, N_("New buyer"), N_("Edit buyer")),
+        "tax_rule": (TAX_RULE_FIELDS, TaxRule, taxes.save_rule, N_("New tax rule"), N_("Edit tax rule")),
+    }[kind]
+
+    def save(v: dict) -> int:
+        if "rate" in v:
+            v["rate_bp"] = v.pop("rate")
+        return saver(actor, record_id, **v)
+
+    dlg = ServiceDialog(_(title_new if record_id is None else title_edit), fields, save, kind, parent)
+    values = _row(model, record_id)
+    if "rate_bp" in values:
+        values["rate"] = values["rate_bp"]
+    dlg.set_values(values)
+    return dlg
+
+
+def incident_dialog(actor: Actor, incident_id: int | None, parent: QWidget | None) -> ServiceDialog:
+    def save(v: dict) -> int:
+        if not v["reported_to_authority"]:
+            v["reported_on"] = None
+        return safety.save_incident(actor, incident_id, **v)
+
+    title = _("New incident") if incident_id is None else _("Edit incident")
+    dlg = ServiceDialog(title, INCIDENT_FIELDS, save, "incident", parent)
+    dlg.set_values(_row(Incident, incident_id))
+    return dlg
+
+
+def mercury_dialog(actor: Actor, parent: QWidget | None) -> ServiceDialog:
+    return ServiceDialog(
+        _("Record mercury"), MERCURY_FIELDS, lambda v: safety.record_mercury(actor, **v), "mercury", parent
+    )
+
+
+def settings_dialog(actor: Actor, parent: QWidget | None) -> ServiceDialog:
+    def save(v: dict) -> None:
+        v["levy_bp"] = v.pop("levy")
+        settings.save(actor, **v)
+        fmt.Context.refresh()
+
+    dlg = ServiceDialog(_("Cooperative details"), SETTINGS_FIELDS, save, "settings", parent)
+    s = settings.get()
+    dlg.set_values({**s.__dict__, "levy": s.levy_bp})
+    return dlg
+
+
+def payout_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -> ServiceDialog:
+    """Pay a member out of their balance (the balance is shown and pre-filled)."""
+    fields = [
+        Field("member", N_("Member"), "fk", "members"),
+        Field("amount", N_("Amount"), "decimal", suffix=fmt.Context.currency),
+        Field("day", N_("Date"), "date"),
+        Field("method", N_("Method"), "choice", "methods"),
+        Field("reference", N_("Reference")),
+    ]
+
+    def save(v: dict) -> int:
+        return payouts.pay_member(actor, v["member"], v["amount"], v["day"], v["method"], v["reference"])
+
+    dlg = ServiceDialog(_("Pay a member"), fields, save, "payout", parent)
+    balance = QLabel(dlg, objectName="balance")
+    dlg.form.insertRow(1, _("Balance owed"), balance)
+    combo = dlg.widgets["member"]
+    assert isinstance(combo, QComboBox)
+
+    def show_balance() -> None:
+        if combo.currentData() is None:
+            return
+        owed = ledger.member_balance(actor, combo.currentData())
+        balance.setText(fmt.money_text(owed))
+        dlg.widgets["amount"].setText(fmt.cell("money", owed, {}) if owed > 0 else "")  # type: ignore[attr-defined]
+
+    combo.currentIndexChanged.connect(show_balance)
+    if member_id is not None:
+        combo.setCurrentIndex(max(0, combo.findData(member_id)))
+    show_balance()
+    return dlg
+
+
+class LotDialog(FormDialog):
+    """A production lot with up to six owners and their shares (in percent, summing to 100)."""
+
+    kind = "lot"
+    OWNER_ROWS = 6
+
+    def __init__(self, actor: Actor, lot_id: int | None, parent: QWidget | None = None) -> None:
+        fields = [
+            Field("site_id", N_("Site"), "fk", "sites"),
+            Field("mineral_id", N_("Mineral"), "fk", "minerals"),
+            Field("date", N_("Date"), "date"),
+            Field("quantity", N_("Gross quantity"), "decimal"),
+            Field("grade", N_("Grade (‰, % or karat)"), "decimal"),
+            Field("mercury_g", N_("Mercury used"), "decimal", suffix="g"),
+            Field("retort_used", N_("Retort used"), "bool"),
+            Field("notes", N_("Notes"), "multiline"),
+        ]
+        super().__init__(
+            _("New production lot") if lot_id is None else _("Edit production lot"), fields, parent
+        )
+        self.actor, self.lot_id = actor, lot_id
+        self.unit = QLabel(self, objectName="unit")
+        self.form.insertRow(4, _("Unit"), self.unit)
+        grid = QGridLayout()
+        members = tables.choices("members")
+        self.owner_rows: list[tuple[QComboBox, QSpinBox]] = []
+        for i in range(self.OWNER_ROWS):
+            combo = QComboBox(self, objectName=f"owner_{i}")
+            combo.addItem("—", None)
+            for ident, text in members:
+                combo.addItem(text, ident)
+            share = QSpinBox(self, objectName=f"share_{i}", suffix=" %")
+            share.setRange(0, 100)
+            grid.addWidget(combo, i, 0)
+            grid.addWidget(share, i, 1)
+            self.owner_rows.append((combo, share))
+        err = QLabel(self, objectName="error_owners")
+        err.setStyleSheet("color: #b00020;")
+        err.hide()
+        self.errors["owners"] = err
+        grid.addWidget(err, self.OWNER_ROWS, 0, 1, 2)
+        self.form.addRow(_("Owners and shares"), grid)
+        mineral = self.widgets["mineral_id"]
+        assert isinstance(mineral, QComboBox)
+        mineral.currentIndexChanged.connect(self._show_unit)
+        self._load()
+        self._show_unit()
+
+    def _show_unit(self) -> None:
+        ident = self.widgets["mineral_id"].currentData()  # type: ignore[attr-defined]
+        unit = Mineral.get_by_id(ident).unit if ident else ""
+        self.unit.setText(_(fmt.LABELS["units"].get(unit, unit)))
+
+    def _load(self) -> None:
+        if self.lot_id is None:
+            return
+        lot = ProductionLot.get_by_id(self.lot_id)
+        self.set_values(
+            {
+                "site_id": lot.site_id,
+                "mineral_id": lot.mineral_id,
+                "date": lot.date,
+                "quantity": fmt.milli_text(lot.qty_milli),
+                "grade": fmt.milli_text(lot.grade_milli),
+                "mercury_g": fmt.milli_text(lot.mercury_milli),
+                "retort_used": lot.retort_used,
+                "notes": lot.notes,
+            }
+        )
+        for (combo, share), owner in zip(
+            self.owner_rows, LotOwner.select().where(LotOwner.lot == self.lot_id), strict=False
+        ):
+            combo.setCurrentIndex(combo.findData(owner.member_id))
+            share.setValue(owner.share_bp // 100)
+
+    def set_owners(self, owners: list[tuple[int, int]]) -> None:
+        """(member id, percent) pairs (used by tests and by 'copy last lot')."""
+        for (combo, share), (member, pct) in zip(self.owner_rows, owners, strict=False):
+            combo.setCurrentIndex(combo.findData(member))
+            share.setValue(pct)
+
+    def submit(self, values: dict[str, Any]) -> int | None:
+        owners = [
+            (c.currentData(), s.value() * 100) for c, s in self.owner_rows if c.currentData() is not None
+        ]
+        if not owners:
+            raise ValidationError("owners", "Name at least one owner of the lot.")
+        inp = production.LotInput(
+            site_id=values["site_id"],
+            mineral_id=values["mineral_id"],
+            date=values["date"],
+            quantity=values["quantity"],
+            owners=owners,
+            grade=values["grade"],
+            mercury_g=values["mercury_g"],
+            retort_used=values["retort_used"],
+            notes=values["notes"],
+        )
+        if self.lot_id is None:
+            return production.create_lot(self.actor, inp)
+        production.update_lot(self.actor, self.lot_id, inp)
+        return self.lot_id
+
+
+class TaxPaymentDialog(FormDialog):
+    """Record a tax payment against the summary of a period: what is due, what was paid, the balance."""
+
+    kind = "tax_payment"
+
+    def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
+        fields = [
+            Field("period_from", N_("Period from"), "date"),
+            Field("period_to", N_("Period to"), "date"),
+            Field("rule_id", N_("Tax"), "choice", "tax_rules_dyn", optional=True),
+            Field("authority", N_("Authority")),
+            Field("amount", N_("Amount"), "decimal", suffix=fmt.Context.currency),
+            Field("day", N_("Payment date"), "date"),
+            Field("method", N_("Paid from"), "choice", "methods"),
+            Field("reference", N_("Reference")),
+        ]
+        fmt.LABELS["tax_rules_dyn"] = {}
+        super().__init__(_("Record a tax payment"), fields, parent)
+        self.actor = actor
+        rules = self.widgets["rule_id"]
+        assert isinstance(rules, QComboBox)
+        for rule in TaxRule.select().order_by(TaxRule.authority, TaxRule.name):
+            rules.addItem(f"{rule.authority} — {rule.name}", rule.id)
+        rules.currentIndexChanged.connect(self._rule_picked)
+        self.widgets["method"].setCurrentIndex(2)  # type: ignore[attr-defined]
+        today = date.today()
+        quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        self.set_values({"period_from": quarter_start, "period_to": today})
+        self.summary = QLabel(self, objectName="tax_summary", wordWrap=True)
+        self.form.insertRow(2, _("Summary"), self.summary)
+        for name in ("period_from", "period_to"):
+            self.widgets[name].dateChanged.connect(self.update_summary)  # type: ignore[attr-defined]
+        self.update_summary()
+
+    def _rule_picked(self) -> None:
+        ident = self.widgets["rule_id"].currentData()  # type: ignore[attr-defined]
+        if ident:
+            self.widgets["authority"].setText(TaxRule.get_by_id(ident).authority)  # type: ignore[attr-defined]
+        self.update_summary()
+
+    def update_summary(self) -> None:
+        v = {
+            k: read
+            for k, read in ((n, self.widgets[n].date().toPython()) for n in ("period_from", "period_to"))
+        }  # type: ignore[attr-defined]
+        if v["period_to"] < v["period_from"]:
+            self.summary.setText("")
+            return
+        s = taxes.summary(self.actor, v["period_from"], v["period_to"])
+        lines = [
+            _("{tax} ({authority}): due {due}").format(
+                tax=t.name, authority=t.authority, due=fmt.money_text(t.due_minor)
+            )
+            for t in s.taxes
+        ]
+        lines.append(
+            _("Due {due} · paid {paid} · balance {balance}").format(
+                due=fmt.money_text(s.due_minor),
+                paid=fmt.money_text(s.paid_minor),
+                balance=fmt.money_text(s.balance_minor),
+            )
+        )
+        self.summary.setText("\n".join(lines))
+        self.balance_minor = s.balance_minor
+        amount = self.widgets["amount"]
+        if s.balance_minor > 0 and not amount.text():  # type: ignore[attr-defined]
+            amount.setText(fmt.cell("money", s.balance_minor, {}))  # type: ignore[attr-defined]
+
+    def submit(self, values: dict[str, Any]) -> int | None:
+        return taxes.pay(
+            self.actor,
+            authority=values["authority"],
+            amount=Decimal(values["amount"]),
+            day=values["day"],
+            period_from=values["period_from"],
+            period_to=values["period_to"],
+            reference=values["reference"],
+            rule_id=values["rule_id"],
+            method=values["method"],
+        )

@@ -1,0 +1,100 @@
+"""Display helpers: the cooperative's locale and currency, label dicts, cell formatting via coop.i18n."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from coop import i18n, money, workflow
+from coop.i18n import _
+from coop.permissions import ROLE_LABELS
+from coop.services import registry, safety, settings
+
+LABELS: dict[str, dict[str, str]] = {
+    "sexes": registry.SEXES,
+    "member_roles": registry.MEMBER_ROLES,
+    "member_statuses": registry.MEMBER_STATUSES,
+    "site_statuses": registry.SITE_STATUSES,
+    "grade_kinds": registry.GRADE_KINDS,
+    "units": registry.UNITS,
+    "buyer_kinds": registry.BUYER_KINDS,
+    "categories": safety.CATEGORIES,
+    "severities": safety.SEVERITIES,
+    "mercury_kinds": safety.MERCURY_KINDS,
+    "states": workflow.STATE_LABELS,
+    "roles": ROLE_LABELS,
+    "lot_statuses": {"in_stock": i18n.N_("In stock"), "sold": i18n.N_("Sold"), "voided": i18n.N_("Voided")},
+    "methods": {"cash": i18n.N_("Cash"), "mobile_money": i18n.N_("Mobile money"), "bank": i18n.N_("Bank")},
+}
+
+
+class Context:
+    """The cooperative's locale and ledger currency, read once and refreshed after settings change."""
+
+    locale = "en"
+    currency = "USD"
+
+    @classmethod
+    def refresh(cls) -> None:
+        from coop.models import Cooperative
+
+        if Cooperative.select().exists():
+            s = settings.get()
+            cls.locale, cls.currency = s.locale or "en", s.currency
+
+
+def label(kind: str, value: Any) -> str:
+    text = LABELS.get(kind, {}).get(str(value))
+    return _(text) if text else ("" if value is None else str(value))
+
+
+def money_text(minor: int, currency: str | None = None) -> str:
+    return i18n.format_money(int(minor), currency or Context.currency, Context.locale)
+
+
+def amount_text(minor: int, currency: str | None = None) -> str:
+    return i18n.format_amount(int(minor), currency or Context.currency, Context.locale)
+
+
+def qty_text(milli: int, unit: str) -> str:
+    return i18n.format_qty(int(milli), unit, Context.locale)
+
+
+def milli_text(milli: int, places: int = 3) -> str:
+    return i18n.format_decimal(money.milli_to_qty(int(milli)), Context.locale, places)
+
+
+def date_text(value: date | str | None) -> str:
+    return i18n.format_date(value, Context.locale, "short") if value else ""
+
+
+def number(text: str, field: str) -> Decimal:
+    return i18n.parse_number(text, Context.locale, field)
+
+
+def cell(kind: str, value: Any, row: dict[str, Any], labels: str = "") -> str:
+    """The text of one table cell from its raw SQL value."""
+    if value is None or value == "":
+        return ""
+    if kind == "money":
+        return amount_text(value)
+    if kind == "money_ccy":
+        return money_text(value, row.get("currency"))
+    if kind == "qty":
+        return qty_text(value, row.get("unit", ""))
+    if kind == "milli":
+        return milli_text(value)
+    if kind == "bp":
+        return i18n.format_decimal(Decimal(int(value)) / 100, Context.locale, 2) + " %"
+    if kind == "int":
+        return i18n.format_decimal(int(value), Context.locale)
+    if kind == "bool":
+        return _("Yes") if value else _("No")
+    if kind == "date":
+        return date_text(value)
+    if kind == "datetime":
+        return i18n.format_datetime(str(value), Context.locale, "short")
+    if kind == "label":
+        return label(labels, value)
+    return str(value)

@@ -1,0 +1,232 @@
+"""A list page: search box, filters (date range, site, mineral, state), the table, a totals line, CSV export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coop.errors import CoopError
+from coop.i18n import _
+from coop.permissions import Actor
+from coop.services import csvio, tables
+from ui import fmt, msgbox
+from ui.ops import OPS, ChangeSet
+from ui.tablemodel import ListModel
+
+STATE_CHOICES = {
+    "members": ("member_statuses", ["active", "suspended", "left"]),
+    "sites": ("site_statuses", ["active", "inactive", "abandoned"]),
+    "lots": ("lot_statuses", ["in_stock", "sold", "voided"]),
+    "sales": ("states", ["posted", "voided"]),
+    "payouts": ("states", ["posted", "voided"]),
+    "tax_payments": ("states", ["posted", "voided"]),
+    "incidents": ("states", ["open", "investigating", "closed"]),
+    "mercury": ("mercury_kinds", ["purchased", "used"]),
+}
+
+
+class ListPage(QWidget):
+    """One list with its filter bar and action buttons; refreshed when a ChangeSet names it."""
+
+    activated = Signal(int)  # record id (double-click / Enter)
+
+    def __init__(self, actor: Actor, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.actor = actor
+        self.name = name
+        self.model = ListModel(actor, name, self)
+        self.spec = tables.spec(name)
+        self._actions: list[tuple[QPushButton, Callable[[], str]]] = []
+        self._build()
+        OPS.changed.connect(self._on_changed)
+
+    # --- layout ----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.search.setObjectName("search")
+        self._timer = QTimer(self, singleShot=True, interval=250, timeout=self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        self.use_dates = QCheckBox(self)
+        self.date_from = QDateEdit(QDate.currentDate().addYears(-1), self, calendarPopup=True)
+        self.date_to = QDateEdit(QDate.currentDate(), self, calendarPopup=True)
+        self.site = QComboBox(self)
+        self.mineral = QComboBox(self)
+        self.state = QComboBox(self)
+        if self.spec.date_col:
+            for w in (self.use_dates, self.date_from, self.date_to):
+                bar.addWidget(w)
+            self.use_dates.toggled.connect(self.apply_filters)
+            self.date_from.dateChanged.connect(self._dates_changed)
+            self.date_to.dateChanged.connect(self._dates_changed)
+        self._filters = {"sites": False, "minerals": False}
+        for combo, col, key in (
+            (self.site, self.spec.site_col, "sites"),
+            (self.mineral, self.spec.mineral_col, "minerals"),
+        ):
+            if col and self.actor.can("read.all"):
+                self._filters[key] = True
+                bar.addWidget(combo, 1)
+                combo.currentIndexChanged.connect(self.apply_filters)
+            else:
+                combo.hide()
+        if self.name in STATE_CHOICES:
+            bar.addWidget(self.state, 1)
+            self.state.currentIndexChanged.connect(self.apply_filters)
+        else:
+            self.state.hide()
+        self.export_button = QPushButton(self)
+        self.export_button.clicked.connect(self.export_csv)
+        bar.addWidget(self.export_button)
+        self.actions_bar = QHBoxLayout()
+        self.actions_bar.addStretch(1)
+        self.view = QTableView(self)
+        self.view.setObjectName(f"table_{self.name}")
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.doubleClicked.connect(lambda idx: self.activated.emit(self.model.row_id(idx.row())))
+        self.totals_label = QLabel(self)
+        self.totals_label.setObjectName("totals")
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(self.totals_label)
+        lay.addLayout(self.actions_bar)
+        self.fill_choices()
+        self.retranslate()
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Size columns to the first page only (never scans the whole list)."""
+        header = self.view.horizontalHeader()
+        metrics = self.view.fontMetrics()
+        for c, col in enumerate(self.model.columns):
+            width = metrics.horizontalAdvance(_(col.label)) + 36
+            for r in range(min(40, self.model.rowCount())):
+                text = self.model.data(self.model.index(r, c)) or ""
+                width = max(width, metrics.horizontalAdvance(text) + 16)
+            header.resizeSection(c, min(width, 320))
+
+    def fill_choices(self) -> None:
+        for combo, table, text in (
+            (self.site, "sites", _("All sites")),
+            (self.mineral, "minerals", _("All minerals")),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(text, None)
+            if self._filters[table]:
+                for ident, label in tables.choices(table):
+                    combo.addItem(label, ident)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+        if self.name in STATE_CHOICES:
+            kind, values = STATE_CHOICES[self.name]
+            current = self.state.currentData()
+            self.state.blockSignals(True)
+            self.state.clear()
+            self.state.addItem(_("Any state"), None)
+            for v in values:
+                self.state.addItem(fmt.label(kind, v), v)
+            self.state.setCurrentIndex(max(0, self.state.findData(current)))
+            self.state.blockSignals(False)
+
+    def add_action(
+        self, text: Callable[[], str], slot: Callable[[], None], enabled: bool = True
+    ) -> QPushButton:
+        """A button under the list; `text` is called again on a language switch."""
+        button = QPushButton(text(), self)
+        button.clicked.connect(slot)
+        button.setEnabled(enabled)
+        button.setVisible(enabled)
+        self.actions_bar.addWidget(button)
+        self._actions.append((button, text))
+        return button
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(_("Search…"))
+        self.use_dates.setText(_("Dates"))
+        self.export_button.setText(_("Export CSV…"))
+        for button, text in self._actions:
+            button.setText(text())
+        self.fill_choices()
+        self.model.refresh_labels()
+        self._update_totals()
+
+    # --- filtering -----------------------------------------------------------------------------
+    def _dates_changed(self) -> None:
+        if self.use_dates.isChecked():
+            self.apply_filters()
+
+    def apply_filters(self) -> None:
+        q = self.model.query
+        q.search = self.search.text()
+        dated = self.use_dates.isChecked() and bool(self.spec.date_col)
+        q.date_from = self.date_from.date().toPython() if dated else None
+        q.date_to = self.date_to.date().toPython() if dated else None
+        q.site_id = self.site.currentData()
+        q.mineral_id = self.mineral.currentData()
+        q.state = self.state.currentData()
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self._update_totals()
+
+    def _update_totals(self) -> None:
+        count = _("{count} rows").format(count=fmt.cell("int", self.model.rowCount(), {}))
+        totals = self.model.totals_text()
+        self.totals_label.setText(f"{count}   {totals}" if totals else count)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.affects(self.name):
+            self.refresh()
+
+    def selected_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_id(rows[0].row()) if rows else None
+
+    def selected_raw(self) -> dict | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.raw(rows[0].row()) if rows else None
+
+    # --- export --------------------------------------------------------------------------------
+    def export_csv(self, path: str | None = None) -> int | None:
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Export CSV"), f"{self.name}.csv", "CSV (*.csv)"
+            )
+            if not path:
+                return None
+        header, rows = self.model.export_rows()
+        try:
+            return csvio.write_rows(path, header, rows)
+        except CoopError as exc:
+            msgbox.warning(self, _("Cannot export"), exc.message())
+            return None

@@ -1,0 +1,362 @@
+"""The areas of the main window: list pages with their actions, the reports list and settings tabs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coop import workflow
+from coop.i18n import N_, _
+from coop.models import Sale
+from coop.permissions import Actor
+from coop.services import ledger, payouts, production, safety, sales, taxes
+from ui import dialogs, fmt, msgbox
+from ui.forms import VoidDialog
+from ui.listview import ListPage
+from ui.ops import OPS
+from ui.pdfview import build_report, show_pdf
+from ui.sale import SaleDialog
+
+
+def _need(page: ListPage) -> int | None:
+    ident = page.selected_id()
+    if ident is None:
+        msgbox.information(page, _("Nothing selected"), _("Select a row first."))
+    return ident
+
+
+def _posted_only(page: ListPage) -> int | None:
+    """Posted records are read-only: the only change is a void (which needs the row to be posted)."""
+    raw = page.selected_raw()
+    if raw is None:
+        msgbox.information(page, _("Nothing selected"), _("Select a row first."))
+        return None
+    if raw.get("state") != "posted":
+        msgbox.information(page, _("Already voided"), _("Only a posted record can be voided."))
+        return None
+    return int(raw["id"])
+
+
+def members_page(actor: Actor, parent: QWidget) -> ListPage:
+    page = ListPage(actor, "members", parent)
+    edit = actor.can("members.write")
+    page.add_action(lambda: _("New member…"), lambda: dialogs.member_dialog(actor, None, page).open(), edit)
+    page.add_action(lambda: _("Edit…"), lambda: _edit_member(actor, page), edit)
+    page.add_action(
+        lambda: _("Pay out…"),
+        lambda: dialogs.payout_dialog(actor, page.selected_id(), page).open(),
+        actor.can("payouts.post"),
+    )
+    page.add_action(
+        lambda: _("Statement…"),
+        lambda: _statement(actor, page),
+        actor.can("reports.read") or actor.can("read.own"),
+    )
+    page.activated.connect(lambda ident: dialogs.member_dialog(actor, ident, page).open() if edit else None)
+    if actor.member_id is not None:
+        balance = QLabel(page, objectName="my_balance")
+        balance.setText(
+            _("Balance owed to you: {amount}").format(
+                amount=fmt.money_text(ledger.member_balance(actor, actor.member_id))
+            )
+        )
+        page.layout().insertWidget(0, balance)
+    return page
+
+
+def _edit_member(actor: Actor, page: ListPage) -> None:
+    ident = _need(page)
+    if ident is not None:
+        dialogs.member_dialog(actor, ident, page).open()
+
+
+def _statement(actor: Actor, page: ListPage) -> None:
+    ident = page.selected_id() if actor.can("read.all") else actor.member_id
+    if ident is None:
+        _need(page)
+        return
+    year = date.today().year
+    pdf = build_report("statement", actor, member_id=ident, start=date(year, 1, 1), end=date.today())
+    if pdf is None:
+        msgbox.information(page, _("Statement"), _("The reports module is not installed in this build."))
+        return
+    show_pdf(page, pdf, _("Statement"), f"statement-{ident}.pdf")
+
+
+def simple_page(kind: str, table: str, action: str, actor: Actor, parent: QWidget) -> ListPage:
+    page = ListPage(actor, table, parent)
+    allowed = actor.can(action)
+    page.add_action(lambda: _("New…"), lambda: dialogs.simple_dialog(kind, actor, None, page).open(), allowed)
+    page.add_action(lambda: _("Edit…"), lambda: _edit_simple(kind, actor, page), allowed)
+    page.activated.connect(
+        lambda ident: dialogs.simple_dialog(kind, actor, ident, page).open() if allowed else None
+    )
+    return page
+
+
+def _edit_simple(kind: str, actor: Actor, page: ListPage) -> None:
+    ident = _need(page)
+    if ident is not None:
+        dialogs.simple_dialog(kind, actor, ident, page).open()
+
+
+def lots_page(actor: Actor, parent: QWidget) -> ListPage:
+    page = ListPage(actor, "lots", parent)
+    allowed = actor.can("lots.write")
+
+    def edit() -> None:
+        raw = page.selected_raw()
+        if raw is None or raw.get("status") != "in_stock":
+            msgbox.information(page, _("Cannot edit"), _("Only a lot still in stock can be changed."))
+            return
+        dialogs.LotDialog(actor, int(raw["id"]), page).open()
+
+    def void() -> None:
+        ident = _need(page)
+        if ident is not None:
+            VoidDialog(_("Void lot"), lambda r: production.void_lot(actor, ident, r), "lot", page).open()
+
+    page.add_action(lambda: _("New lot…"), lambda: dialogs.LotDialog(actor, None, page).open(), allowed)
+    page.add_action(lambda: _("Edit…"), edit, allowed)
+    page.add_action(lambda: _("Void…"), void, allowed)
+    return page
+
+
+def sales_page(actor: Actor, parent: QWidget) -> ListPage:
+    page = ListPage(actor, "sales", parent)
+
+    def new_sale() -> None:
+        dlg = SaleDialog(actor, page)
+        dlg.accepted.connect(lambda: show_receipt(actor, page, dlg.sale_id, duplicate=False))
+        dlg.open()
+
+    def receipt() -> None:
+        ident = _need(page)
+        if ident is not None:
+            show_receipt(actor, page, ident, duplicate=True)
+
+    def void() -> None:
+        ident = _posted_only(page)
+        if ident is not None:
+            VoidDialog(_("Void sale"), lambda r: sales.void_sale(actor, ident, r), "sale", page).open()
+
+    page.add_action(lambda: _("New sale…"), new_sale, actor.can("sales.post"))
+    page.add_action(lambda: _("Receipt…"), receipt, actor.can("reports.read"))
+    page.add_action(lambda: _("Void…"), void, actor.can("sales.void"))
+    page.activated.connect(
+        lambda ident: show_receipt(actor, page, ident, duplicate=True) if actor.can("reports.read") else None
+    )
+    return page
+
+
+def show_receipt(actor: Actor, parent: QWidget, sale_id: int | None, duplicate: bool) -> None:
+    if sale_id is None:
+        return
+    pdf = build_report("receipt", actor, sale_id=sale_id, fmt="a5", duplicate=duplicate)
+    sale = Sale.get_by_id(sale_id)
+    name = f"receipt-{sale.series}-{sale.receipt_no}.pdf"
+    if pdf is None:
+        msgbox.information(
+            parent,
+            _("Sale posted"),
+            _("Receipt {series}/{no} is recorded. The reports module is not installed in this build.").format(
+                series=sale.series, no=sale.receipt_no
+            ),
+        )
+        return
+    show_pdf(parent, pdf, _("Receipt {series}/{no}").format(series=sale.series, no=sale.receipt_no), name)
+
+
+def payouts_page(actor: Actor, parent: QWidget) -> ListPage:
+    page = ListPage(actor, "payouts", parent)
+
+    def void() -> None:
+        ident = _posted_only(page)
+        if ident is not None:
+            VoidDialog(
+                _("Void payout"), lambda r: payouts.void_payout(actor, ident, r), "payout", page
+            ).open()
+
+    page.add_action(
+        lambda: _("New payout…"),
+        lambda: dialogs.payout_dialog(actor, None, page).open(),
+        actor.can("payouts.post"),
+    )
+    page.add_action(lambda: _("Void…"), void, actor.can("payouts.void"))
+    return page
+
+
+def taxes_page(actor: Actor, parent: QWidget) -> ListPage:
+    page = ListPage(actor, "tax_payments", parent)
+
+    def void() -> None:
+        ident = _posted_only(page)
+        if ident is not None:
+            VoidDialog(
+                _("Void tax payment"), lambda r: taxes.void_payment(actor, ident, r), "tax_payment", page
+            ).open()
+
+    page.add_action(
+        lambda: _("Record payment…"),
+        lambda: dialogs.TaxPaymentDialog(actor, page).open(),
+        actor.can("taxes.pay"),
+    )
+    page.add_action(lambda: _("Void…"), void, actor.can("taxes.void"))
+    return page
+
+
+def incidents_page(actor: Actor, parent: QWidget) -> ListPage:
+    page = ListPage(actor, "incidents", parent)
+    allowed = actor.can("incidents.write")
+
+    def edit() -> None:
+        ident = _need(page)
+        if ident is not None:
+            dialogs.incident_dialog(actor, ident, page).open()
+
+    def move(target: str) -> None:
+        ident = _need(page)
+        if ident is not None:
+            OPS.run(page, "incident", safety.move_incident, actor, ident, target)
+
+    page.add_action(
+        lambda: _("New incident…"), lambda: dialogs.incident_dialog(actor, None, page).open(), allowed
+    )
+    page.add_action(lambda: _("Edit…"), edit, allowed)
+    for target in ("investigating", "closed"):
+        page.add_action(
+            lambda t=target: _("Mark {state}").format(state=_(workflow.STATE_LABELS[t]).lower()),
+            lambda _checked=False, t=target: move(t),
+            allowed,
+        )
+    page.activated.connect(
+        lambda ident: dialogs.incident_dialog(actor, ident, page).open() if allowed else None
+    )
+    return page
+
+
+def mercury_page(actor: Actor, parent: QWidget) -> ListPage:
+    page = ListPage(actor, "mercury", parent)
+    page.add_action(
+        lambda: _("Record mercury…"),
+        lambda: dialogs.mercury_dialog(actor, page).open(),
+        actor.can("mercury.write"),
+    )
+    return page
+
+
+REPORTS = {
+    "receipt": N_("Sale receipt (select a sale in Sales)"),
+    "statement": N_("Member statement"),
+    "tax-filing": N_("Tax filing for a period"),
+    "production": N_("Production by site and mineral"),
+    "safety": N_("Safety incidents"),
+    "mercury": N_("Mercury use and Hg:Au ratio"),
+    "census": N_("Member census"),
+    "custody": N_("Chain of custody (site → lot → sale → buyer)"),
+    "annual": N_("Annual report for the general assembly"),
+}
+
+
+class ReportsPage(QWidget):
+    """The report types; each opens through reports.build in the PDF preview."""
+
+    def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.actor = actor
+        self.list = QListWidget(self, objectName="reports")
+        self.open_button = QPushButton(self)
+        self.open_button.clicked.connect(self.open_selected)
+        self.list.itemActivated.connect(lambda _i: self.open_selected())
+        self.note = QLabel(self, wordWrap=True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.list, 1)
+        lay.addWidget(self.note)
+        lay.addWidget(self.open_button)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        row = self.list.currentRow()
+        self.list.clear()
+        for key, text in REPORTS.items():
+            item = QListWidgetItem(_(text), self.list)
+            item.setData(256, key)
+        self.list.setCurrentRow(max(row, 0))
+        self.open_button.setText(_("Open report…"))
+        self.note.setText(
+            _("Reports cover the current fiscal year; they open in a preview to print or save.")
+        )
+
+    def params(self, kind: str) -> dict:
+        year = date.today().year
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        if kind in ("tax-filing", "production", "safety", "mercury", "custody"):
+            return {"start": start, "end": end}
+        if kind == "annual":
+            return {"year": year}
+        return {}
+
+    def open_selected(self) -> None:
+        item = self.list.currentItem()
+        kind = item.data(256) if item else None
+        if kind in (None, "receipt", "statement"):
+            msgbox.information(self, _("Reports"), _("Open receipts from Sales and statements from Members."))
+            return
+        pdf = build_report(kind, self.actor, **self.params(kind))
+        if pdf is None:
+            msgbox.information(self, _("Reports"), _("The reports module is not installed in this build."))
+            return
+        show_pdf(self, pdf, item.text(), f"{kind}.pdf")
+
+
+class SettingsPage(QTabWidget):
+    """Cooperative details, tax rules, minerals, buyers and (for managers) users."""
+
+    def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.actor = actor
+        coop_tab = QWidget(self)
+        self.coop_label = QLabel(coop_tab, wordWrap=True, objectName="coop_details")
+        self.coop_button = QPushButton(coop_tab)
+        self.coop_button.setEnabled(actor.can("settings.write"))
+        self.coop_button.clicked.connect(lambda: dialogs.settings_dialog(actor, self).open())
+        lay = QVBoxLayout(coop_tab)
+        lay.addWidget(self.coop_label)
+        lay.addWidget(self.coop_button)
+        lay.addStretch(1)
+        self.tabs: list[tuple[QWidget, str]] = [(coop_tab, N_("Cooperative"))]
+        self.tabs.append(
+            (simple_page("tax_rule", "tax_rules", "taxrules.write", actor, self), N_("Tax rules"))
+        )
+        self.tabs.append((simple_page("mineral", "minerals", "minerals.write", actor, self), N_("Minerals")))
+        self.tabs.append((simple_page("buyer", "buyers", "buyers.write", actor, self), N_("Buyers")))
+        if actor.can("users.manage"):
+            self.tabs.append((ListPage(actor, "users", self), N_("Users")))
+        for widget, title in self.tabs:
+            self.addTab(widget, _(title))
+        OPS.changed.connect(lambda changes: self.retranslate() if changes.affects("settings") else None)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        from coop.services import settings
+
+        s = settings.get()
+        self.coop_label.setText(
+            f"<b>{s.name}</b><br>{s.address}<br>{_('Registration no.')}: {s.registration_no}<br>"
+            f"{_('Tax id')}: {s.tax_id}<br>{_('Currency')}: {s.currency} · {_('Format')}: {s.locale}<br>"
+            f"{_('Cooperative levy')}: {fmt.cell('bp', s.levy_bp, {})}"
+        )
+        self.coop_button.setText(_("Edit cooperative details…"))
+        for i, (widget, title) in enumerate(self.tabs):
+            self.setTabText(i, _(title))
+            if isinstance(widget, ListPage):
+                widget.retranslate()
