@@ -301,3 +301,16 @@ def test_main_selftest_flag_uses_the_data_dir(tmp_path):
     else:
         assert proc.returncode == 1
         assert "render the receipt" in proc.stderr
+
+
+def test_the_window_and_taskbar_icon_is_coopledgers(qapp):
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.app import app_icon, icon_folders, make_app
+
+    app = make_app([])
+    assert QGuiApplication.desktopFileName() == "coopledger"
+    sizes = {s.width() for s in app.windowIcon().availableSizes()}
+    assert {16, 32, 48, 256} <= sizes
+    assert not app_icon().isNull()
+    assert ROOT / "installer" / "icons" in icon_folders()
