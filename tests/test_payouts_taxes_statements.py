@@ -130,3 +130,18 @@ def test_member_sees_only_their_own_statement(coop):
         statements.statement(me, coop.members[1], date(2026, 1, 1), date(2026, 1, 31))
     with pytest.raises(PermissionDenied):
         ledger.member_balance(me, coop.members[1])
+
+
+def test_a_rule_applied_to_sales_is_ended_not_rewritten(coop):
+    coop.sell([coop.lot()])
+    base = dict(name="Royalty", authority="DGRAD", rate_bp=350, valid_from=date(2020, 1, 1))
+    with pytest.raises(ValidationError) as err:
+        taxes.save_rule(SYSTEM, coop.royalty, **{**base, "rate_bp": 400})
+    assert err.value.field == "rate_bp"
+    taxes.save_rule(SYSTEM, coop.royalty, **base, valid_to=date(2026, 1, 31), note="ended")
+    new = taxes.save_rule(SYSTEM, None, **{**base, "rate_bp": 400, "valid_from": date(2026, 2, 1)})
+    assert [r.id for r in taxes.applicable_rules(coop.gold, "comptoir", date(2026, 2, 2))] == [new]
+    unused = taxes.save_rule(
+        SYSTEM, None, name="Fee", authority="X", rate_bp=100, valid_from=date(2020, 1, 1)
+    )
+    taxes.save_rule(SYSTEM, unused, name="Fee", authority="X", rate_bp=150, valid_from=date(2020, 1, 1))

@@ -94,9 +94,26 @@ def save_rule(actor: Actor, rule_id: int | None, **values) -> int:
         old = TaxRule.get_or_none(TaxRule.id == rule_id)
         if old is None:
             raise NotFound("Tax rule {id} does not exist.", id=rule_id)
+        _refuse_rewriting_history(old, values)
         TaxRule.update(**values).where(TaxRule.id == rule_id).execute()
         audit.record(actor, "update", "tax_rule", rule_id, audit.row_dict(old), values)
         return rule_id
+
+
+# What a posted sale printed and filed: once a rule was applied, these stay as they were.
+_APPLIED_FIELDS = ("name", "authority", "rate_bp", "mineral", "buyer_kind", "valid_from", "withheld")
+
+
+def _refuse_rewriting_history(old: TaxRule, values: dict) -> None:
+    """A rule already applied to a sale may only get an end date or a note; a new rate is a new rule."""
+    used = Posting.select().where(Posting.tax_rule == old.id).exists()
+    changed = [f for f in _APPLIED_FIELDS if f in values and values[f] != old.__data__.get(f)]
+    if used and changed:
+        raise ValidationError(
+            changed[0],
+            "This tax was already applied to posted sales: give it an end date "
+            "and create a new rule from the day the change applies.",
+        )
 
 
 def applicable_rules(mineral_id: int, buyer_kind: str, day: date) -> list[TaxRule]:
