@@ -76,6 +76,16 @@ def desktop_start(exe: Path, tmp: Path) -> None:
     print(f"desktop start-up (offscreen): {out.strip()} s")
 
 
+def missing_catalogues(bundle: Path) -> list[str]:
+    """Languages with a catalogue in locales/ but no compiled coop.mo in the bundle."""
+    langs = sorted(po.parent.parent.name for po in ROOT.glob("locales/*/LC_MESSAGES/coop.po"))
+    return [
+        lang
+        for lang in langs
+        if not (bundle / "_internal" / "locales" / lang / "LC_MESSAGES" / "coop.mo").is_file()
+    ]
+
+
 def missing_libraries(bundle: Path) -> set[str]:
     """Linux: sonames no bundled library or system library provides (besides the declared system ones)."""
     if not sys.platform.startswith("linux") or shutil.which("ldd") is None:
@@ -106,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not exe.is_file():
             raise SmokeFailed(f"no bundle at {exe}: run `make bundle` first")
+        if missing_catalogues(bundle):
+            raise SmokeFailed(f"catalogues missing from the bundle: {', '.join(missing_catalogues(bundle))}")
         missing = missing_libraries(bundle)
         if missing:
             raise SmokeFailed(f"libraries missing from the bundle: {', '.join(sorted(missing))}")
