@@ -5,7 +5,15 @@ PY := $(VENV)/bin/python
 PYBABEL := $(VENV)/bin/pybabel
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint compile extract update clean
+.PHONY: run test lint compile extract update clean screenshots
+
+# Translations: one gettext domain `coop`; see README "Translations". Keywords include the CoopError
+# constructors, whose message ids are translated when the error is shown.
+LANGS := fr es pt sw
+POT := locales/coop.pot
+BABEL_KEYWORDS := -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 \
+	-k CoopError:1 -k ValidationError:2 -k NotFound:1 -k StateError:1 -k PermissionDenied:1 \
+	-k AuthError:1 -k StorageError:1 -k require_text:3
 
 $(VENV)/.stamp: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +25,23 @@ venv: $(VENV)/.stamp
 
 compile: venv
 	@if ls locales/*/LC_MESSAGES/coop.po >/dev/null 2>&1; then $(PYBABEL) compile -q -d locales -D coop --use-fuzzy; fi
+
+extract:
+	$(PYBABEL) -q extract -F babel.cfg --no-default-keywords $(BABEL_KEYWORDS) --no-location --sort-output \
+		--no-wrap --project CoopLedger --version 1.0 --copyright-holder "CoopLedger contributors" \
+		--msgid-bugs-address "" --add-comments TRANSLATORS: -o $(POT).new .
+	@# keep the old template when only its creation date changed, so diffs stay clean
+	@if [ -f $(POT) ] && diff -q -I '^"POT-Creation-Date' $(POT) $(POT).new >/dev/null; then rm $(POT).new; \
+	else mv $(POT).new $(POT); fi
+
+update: extract
+	@for l in $(LANGS); do \
+		if [ -f locales/$$l/LC_MESSAGES/coop.po ]; then \
+			$(PYBABEL) -q update -i $(POT) -d locales -D coop -l $$l --no-fuzzy-matching --ignore-obsolete --no-wrap; \
+		else \
+			$(PYBABEL) -q init -i $(POT) -d locales -D coop -l $$l --no-wrap; \
+		fi; \
+	done
 
 run: compile
 	QT_QPA_PLATFORM= $(PY) main.py demo --if-missing
@@ -85,3 +110,6 @@ deb: bundle
 # Needs root (CI runs as root): dpkg install, installed self-test, remove, user data kept.
 deb-test: deb
 	installer/linux/deb_test.sh
+# PNG of every area on a fresh demo cooperative (needs Debian xvfb xauth libxcb-icccm4 libxcb-keysyms1)
+screenshots:
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m ui.screenshots

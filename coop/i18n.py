@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext as _gettext
+import io
 from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,6 +26,7 @@ RTL_PSEUDO = "xx_RTL"
 
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = "en"
+_cache: dict[str, _gettext.NullTranslations] = {}
 
 
 class _Pseudo(_gettext.NullTranslations):
@@ -53,17 +55,56 @@ def pseudo(text: str) -> str:
     return f"[{body}{pad}]"
 
 
+def language_of(locale: str) -> str:
+    """The shipped catalogue for a language or locale ('fr_CD' -> 'fr', 'pt-MZ' -> 'pt'); else 'en'."""
+    if locale in (PSEUDO, RTL_PSEUDO):
+        return locale
+    base = locale.replace("-", "_").split("_")[0].lower()
+    return base if base in LANGUAGES else "en"
+
+
+def _load(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of a language; compiled in memory from the .po when the .mo is stale."""
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with open(mo, "rb") as fh:
+            return _gettext.GNUTranslations(fh)
+    if not po.exists():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    buffer = io.BytesIO()
+    with open(po, "rb") as fh:
+        write_mo(buffer, read_po(fh, locale=lang))
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
 def set_language(lang: str) -> None:
-    """Switch the language of every later `_()` call (runtime switch; no process restart)."""
+    """Switch the language of every later `_()` call (runtime switch; no process restart).
+
+    Accepts a language ('fr') or a locale ('fr_CD'); languages without a catalogue show English.
+    """
     global _translation, _language
     _language = lang
     if lang in (PSEUDO, RTL_PSEUDO):
         _translation = _Pseudo()
         return
-    _translation = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+    code = language_of(lang)
+    if code not in _cache:
+        _cache[code] = _gettext.NullTranslations() if code == "en" else _load(code)
+    _translation = _cache[code]
+
+
+def reset_cache() -> None:
+    """Forget loaded catalogues (after `make compile` rebuilt them, e.g. in tests)."""
+    _cache.clear()
 
 
 def current_language() -> str:
+    """The language (or locale) last given to `set_language`."""
     return _language
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from coop import cli
 from coop.errors import NotFound, ValidationError
-from coop.i18n import _
+from coop.i18n import N_, _, ngettext
 from coop.permissions import Actor
 
-HELP_SALE = "receipt number N of the latest series, or SERIES/N (e.g. 2025/17)"
+HELP_SALE = N_("receipt number N of the latest series, or SERIES/N (e.g. 2025/17)")
 
 
 def _common(p: argparse.ArgumentParser, default_out: str) -> None:
@@ -26,8 +26,8 @@ def _common(p: argparse.ArgumentParser, default_out: str) -> None:
 
 
 def _period(p: argparse.ArgumentParser, required: bool = True) -> None:
-    p.add_argument("--from", dest="start", type=cli._day, required=required, help="YYYY-MM-DD")
-    p.add_argument("--to", dest="end", type=cli._day, required=required, help="YYYY-MM-DD")
+    p.add_argument("--from", dest="start", type=cli._day, required=required, help=_("YYYY-MM-DD"))
+    p.add_argument("--to", dest="end", type=cli._day, required=required, help=_("YYYY-MM-DD"))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -116,7 +116,11 @@ def run(args: argparse.Namespace, actor: Actor) -> int:
         for member_no, pdf in reports.each_statement(actor, kw["start"], kw["end"], lang=lang):
             (folder / f"statement-{member_no}.pdf").write_bytes(pdf)
             n += 1
-        print(_("{n} statements written to {folder}.").format(n=n, folder=folder))
+        print(
+            ngettext("{n} statement written to {folder}.", "{n} statements written to {folder}.", n).format(
+                n=n, folder=folder
+            )
+        )
         return 0
     pdf = reports.build(args.report_kind, actor, lang=lang, **kw)
     out = Path(args.out)

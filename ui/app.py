@@ -22,7 +22,7 @@ def _process_age() -> float:
 
 START = time.perf_counter() - _process_age()
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSize, Qt, QTimer, QTranslator  # noqa: E402
+from PySide6.QtCore import QLocale, QSize, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QIcon  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
@@ -41,23 +41,15 @@ from coop.errors import CoopError, ValidationError  # noqa: E402
 from coop.i18n import _  # noqa: E402
 from coop.permissions import Actor  # noqa: E402
 from coop.services import settings, users  # noqa: E402
-from ui import fmt  # noqa: E402
-
-_translators: list[QTranslator] = []
+from ui import fmt, qt_i18n  # noqa: E402
 
 
 def apply_language(app: QApplication, lang: str) -> None:
     """gettext language, Qt's own strings (qtbase_<lang> where Qt ships one), QLocale and direction."""
     i18n.set_language(lang)
-    for old in _translators:
-        app.removeTranslator(old)
-    _translators.clear()
-    qt = QTranslator(app)
-    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(qt)
-        _translators.append(qt)
+    qt_i18n.install(lang)  # qtbase_<lang>.qm where Qt ships one, else our catalogue (Swahili buttons)
     fmt.Context.refresh()
-    QLocale.setDefault(QLocale(fmt.Context.locale if lang == fmt.Context.locale[:2] else lang))
+    QLocale.setDefault(QLocale(i18n.babel_locale(fmt.Context.locale)))
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if i18n.is_rtl(lang) else Qt.LayoutDirection.LeftToRight
     )
@@ -153,24 +145,18 @@ def install_excepthook() -> None:
     """An unexpected exception: a dialog with details to copy; transactions already rolled back."""
 
     def hook(kind, value, tb) -> None:
+        from ui import msgbox
+
         details = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(details)
         if isinstance(value, CoopError):
-            from ui import msgbox
-
             msgbox.warning(None, _("Cannot do this"), value.message())
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Critical,
-            _("Unexpected error"),
-            _(
-                "Something went wrong inside CoopLedger. Your saved data is safe: unfinished changes were not "
-                "written. Please copy the details below and send them to your support contact."
-            ),
+        text = _(
+            "Something went wrong inside CoopLedger. Your saved data is safe: unfinished changes were not "
+            "written. Please copy the details below and send them to your support contact."
         )
-        box.setDetailedText(details)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.exec()
+        msgbox.msgbox(None, _("Unexpected error"), text, QMessageBox.Icon.Critical, details)
 
     sys.excepthook = hook
 

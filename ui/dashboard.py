@@ -71,51 +71,42 @@ class DashboardPage(QWidget):
         canvas = self._ensure_canvas()
         d = dashboard.build(self.actor, self.year.currentData())
         self.figure.clear()
-        axes = self.figure.subplots(2, 2)
+        axes = self.figure.subplots(2, 3)
         months = [m[5:] for m in d.months]
         ccy = fmt.Context.currency
-        ax = axes[0][0]
-        for name, series in d.production.items():
-            ax.plot(
-                months,
-                [money.milli_to_qty(series.get(m, 0)) for m in d.months],
-                marker="o",
-                label=f"{name} ({d.units[name]})",
-            )
-        ax.set_title(_("Production per month"))
-        if d.production:
-            ax.legend(fontsize="small")
+        self._production(axes[0][0], d, months)
         ax = axes[0][1]
         ax.bar(months, [float(money.from_minor(d.sales.get(m, 0), ccy)) for m in d.months], color="#3b7dd8")
         ax.set_title(_("Sales per month ({ccy})").format(ccy=ccy))
-        ax.ticklabel_format(axis="y", style="sci", scilimits=(0, 3))
-        ax = axes[1][0]
+        ax = axes[0][2]
         due = [float(money.from_minor(d.tax_due.get(m, 0), ccy)) for m in d.months]
         paid = [float(money.from_minor(d.tax_paid.get(m, 0), ccy)) for m in d.months]
-        x = range(len(months))
+        x = list(range(len(months)))
         ax.bar([i - 0.2 for i in x], due, width=0.4, label=_("Tax due"), color="#d8893b")
         ax.bar([i + 0.2 for i in x], paid, width=0.4, label=_("Tax paid"), color="#4a9a5b")
-        ax.set_xticks(list(x), months)
+        ax.set_xticks(x, months)
         ax.set_title(_("Tax due vs paid ({ccy})").format(ccy=ccy))
         ax.legend(fontsize="small")
-        ax = axes[1][1]
+        ax = axes[1][0]
         cats = sorted(d.incidents)
         if cats:
             ax.barh(
                 [fmt.label("categories", c) for c in cats], [d.incidents[c] for c in cats], color="#b04040"
             )
         ax.set_title(_("Incidents by category"))
-        twin = ax
-        del twin
-        self.figure.suptitle(
-            _("Mercury used per gram of gold: {ratio}").format(ratio=self._ratio(d)), fontsize="medium"
-        )
+        ax = axes[1][1]
+        ax.plot(months, [d.mercury_per_gold.get(m, 0) for m in d.months], marker="o", color="#7a5195")
+        ax.set_ylim(bottom=0)
+        ax.set_title(_("Mercury used per gram of gold (g Hg / g Au)"))
+        axes[1][2].set_visible(False)
+        for ax in self.figure.axes:
+            ax.tick_params(labelsize="small")
         canvas.draw_idle()
 
-    def _ratio(self, d: dashboard.Dashboard) -> str:
-        if not d.mercury_per_gold:
-            return "—"
-        values = list(d.mercury_per_gold.values())
-        from decimal import Decimal
-
-        return fmt.cell("milli", int(Decimal(str(sum(values) / len(values))) * 1000), {}) + " g"
+    def _production(self, ax, d: dashboard.Dashboard, months: list[str]) -> None:
+        for name, series in d.production.items():
+            values = [money.milli_to_qty(series.get(m, 0)) for m in d.months]
+            ax.plot(months, values, marker="o", label=f"{name} ({d.units[name]})")
+        ax.set_title(_("Production per month"))
+        if d.production:
+            ax.legend(fontsize="small")

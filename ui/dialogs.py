@@ -147,7 +147,7 @@ class LotDialog(FormDialog):
             Field("mineral_id", N_("Mineral"), "fk", "minerals"),
             Field("date", N_("Date"), "date"),
             Field("quantity", N_("Gross quantity"), "decimal"),
-            Field("grade", N_("Grade (‰, % or karat)"), "decimal"),
+            Field("grade", N_("Grade (‰ / % / karat)"), "decimal"),
             Field("mercury_g", N_("Mercury used"), "decimal", suffix="g"),
             Field("retort_used", N_("Retort used"), "bool"),
             Field("notes", N_("Notes"), "multiline"),
@@ -319,3 +319,22 @@ class TaxPaymentDialog(FormDialog):
             rule_id=values["rule_id"],
             method=values["method"],
         )
+
+
+def user_dialog(actor: Actor, parent: QWidget | None) -> ServiceDialog:
+    """A new account: user name, password, role and (for member accounts) the linked member."""
+    from coop.services import users
+
+    fields = [
+        Field("username", N_("User name")),
+        Field("password", N_("Password")),
+        Field("role", N_("Role"), "choice", "roles"),
+        Field("member_id", N_("Member (for member accounts)"), "fk", "members", optional=True),
+    ]
+
+    def save(v: dict) -> int:
+        return users.add_user(actor, v["username"], v["password"], v["role"], v["member_id"])
+
+    dlg = ServiceDialog(_("New user"), fields, save, "user", parent)
+    dlg.widgets["password"].setEchoMode(dlg.widgets["password"].EchoMode.Password)  # type: ignore[attr-defined]
+    return dlg

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+
 from coop import i18n, money, workflow
 from coop.i18n import _
 from coop.permissions import ROLE_LABELS
@@ -32,7 +34,9 @@ LABELS: dict[str, dict[str, str]] = {
 class Context:
     """The cooperative's locale and ledger currency, read once and refreshed after settings change."""
 
-    locale = "en"
+    locale = "en"  # formats in use: the cooperative's, adapted to the UI language
+    coop_locale = "en"
+    country = ""
     currency = "USD"
 
     @classmethod
@@ -41,7 +45,22 @@ class Context:
 
         if Cooperative.select().exists():
             s = settings.get()
-            cls.locale, cls.currency = s.locale or "en", s.currency
+            cls.coop_locale, cls.currency, cls.country = s.locale or "en", s.currency, s.country
+        cls.use_language(i18n.current_language())
+
+    @classmethod
+    def use_language(cls, lang: str) -> None:
+        """fr + a fr_CD cooperative -> fr_CD; en + CD -> en (babel has no en_CD); sw + CD -> sw_CD."""
+        base = lang.split("_")[0]
+        if lang.startswith(i18n.PSEUDO) or cls.coop_locale.split("_")[0] == base:
+            cls.locale = cls.coop_locale
+            return
+        candidate = f"{base}_{cls.country.upper()}" if cls.country else base
+        try:
+            Locale.parse(candidate)
+            cls.locale = candidate
+        except (ValueError, UnknownLocaleError):
+            cls.locale = base
 
 
 def label(kind: str, value: Any) -> str:
@@ -70,7 +89,9 @@ def date_text(value: date | str | None) -> str:
 
 
 def number(text: str, field: str) -> Decimal:
-    return i18n.parse_number(text, Context.locale, field)
+    """A number typed in the locale; spaces used as digit grouping ("2 850") are accepted in any locale."""
+    cleaned = "".join(ch for ch in text if ch not in " \u00a0\u202f")
+    return i18n.parse_number(cleaned, Context.locale, field)
 
 
 def cell(kind: str, value: Any, row: dict[str, Any], labels: str = "") -> str:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from coop.errors import CoopError
-from coop.i18n import _
+from coop.i18n import _, ngettext
 from coop.permissions import Actor
 from coop.services import csvio, tables
 from ui import fmt, msgbox
@@ -34,6 +34,7 @@ STATE_CHOICES = {
     "sites": ("site_statuses", ["active", "inactive", "abandoned"]),
     "lots": ("lot_statuses", ["in_stock", "sold", "voided"]),
     "sales": ("states", ["posted", "voided"]),
+    "my_sales": ("states", ["posted", "voided"]),
     "payouts": ("states", ["posted", "voided"]),
     "tax_payments": ("states", ["posted", "voided"]),
     "incidents": ("states", ["open", "investigating", "closed"]),
@@ -101,8 +102,9 @@ class ListPage(QWidget):
         self.view = QTableView(self)
         self.view.setObjectName(f"table_{self.name}")
         self.view.setModel(self.model)
+        order = Qt.SortOrder.DescendingOrder if self.model.query.descending else Qt.SortOrder.AscendingOrder
+        self.view.horizontalHeader().setSortIndicator(self.model.sort_column(), order)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
@@ -177,7 +179,7 @@ class ListPage(QWidget):
             button.setText(text())
         self.fill_choices()
         self.model.refresh_labels()
-        self._update_totals()
+        QTimer.singleShot(0, self._update_totals)
 
     # --- filtering -----------------------------------------------------------------------------
     def _dates_changed(self) -> None:
@@ -197,10 +199,12 @@ class ListPage(QWidget):
 
     def refresh(self) -> None:
         self.model.reload()
-        self._update_totals()
+        self.totals_label.setText(_("{count} rows").format(count=fmt.cell("int", self.model.rowCount(), {})))
+        QTimer.singleShot(0, self._update_totals)  # sums may scan the list: after the first paint
 
     def _update_totals(self) -> None:
-        count = _("{count} rows").format(count=fmt.cell("int", self.model.rowCount(), {}))
+        rows = self.model.rowCount()
+        count = ngettext("{count} row", "{count} rows", rows).format(count=fmt.cell("int", rows, {}))
         totals = self.model.totals_text()
         self.totals_label.setText(f"{count}   {totals}" if totals else count)
 

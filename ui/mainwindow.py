@@ -54,6 +54,10 @@ class MainWindow(QMainWindow):
         self.setObjectName("main")
         self.nav = QListWidget(self, objectName="nav")
         self.nav.setMaximumWidth(220)
+        self.nav.setSpacing(3)
+        font = self.nav.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.nav.setFont(font)
         self.stack = QStackedWidget(self)
         self.pages: dict[str, QWidget] = {}
         self.areas = visible_areas(actor)
@@ -118,6 +122,12 @@ class MainWindow(QMainWindow):
         self.backup_action.setEnabled(self.actor.can("backup"))
         self.quit_action = QAction(self, triggered=self.close)
         self.quit_action.setShortcut("Ctrl+Q")
+        self.import_actions: dict[str, QAction] = {}
+        for kind in ("members", "lots", "sales"):
+            act = QAction(self, triggered=lambda _c=False, k=kind: self.import_csv(k))
+            act.setEnabled(self.actor.can("data.import"))
+            self.import_actions[kind] = act
+            self.file_menu.addAction(act)
         self.file_menu.addAction(self.backup_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -141,6 +151,13 @@ class MainWindow(QMainWindow):
             self.nav.item(row).setText(_(label or dict((k, t) for k, t, _n in AREAS)[key]))
         self.file_menu.setTitle(_("&File"))
         self.backup_action.setText(_("Back up the database…"))
+        import_labels = {
+            "members": _("Import members from CSV…"),
+            "lots": _("Import production lots from CSV…"),
+            "sales": _("Import sales from CSV…"),
+        }
+        for kind, act in self.import_actions.items():
+            act.setText(import_labels[kind])
         self.quit_action.setText(_("Quit"))
         self.lang_menu.setTitle(_("&Language"))
         for code, act in self.lang_actions.items():
@@ -175,6 +192,27 @@ class MainWindow(QMainWindow):
             lambda _r: msgbox.information(
                 self, _("Backup"), _("The backup was written to {path}.").format(path=dest)
             ),
+        )
+
+    def import_csv(self, kind: str, path: str | None = None) -> None:
+        """Import a CSV on a worker thread; every problem is listed (the import is all or nothing)."""
+        from coop.services import imports
+        from ui.ops import notify
+        from ui.work import run_in_background
+
+        if path is None:
+            path, _f = QFileDialog.getOpenFileName(self, _("Import CSV"), "", "CSV (*.csv)")
+            if not path:
+                return
+
+        def done(result) -> None:
+            notify("import")
+            msgbox.information(
+                self, _("Import"), _("{count} rows imported.").format(count=fmt.cell("int", result.rows, {}))
+            )
+
+        run_in_background(
+            self, _("Importing…"), lambda progress, cancelled: imports.IMPORTERS[kind](self.actor, path), done
         )
 
     # --- geometry -------------------------------------------------------------------------------

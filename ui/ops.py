@@ -28,7 +28,7 @@ class ChangeSet:
 
 # what each kind of write changes (balances live on the members list)
 AFFECTS = {
-    "sale": {"sales", "lots", "members", "dashboard"},
+    "sale": {"sales", "my_sales", "lots", "members", "dashboard"},
     "payout": {"payouts", "members", "dashboard"},
     "tax_payment": {"tax_payments", "dashboard"},
     "member": {"members"},

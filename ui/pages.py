@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -84,7 +86,7 @@ def _statement(actor: Actor, page: ListPage) -> None:
     if ident is None:
         _need(page)
         return
-    year = date.today().year
+    year = date.today().year - 1  # this year and last: a statement shows the opening balance before it
     pdf = build_report("statement", actor, member_id=ident, start=date(year, 1, 1), end=date.today())
     if pdf is None:
         msgbox.information(page, _("Statement"), _("The reports module is not installed in this build."))
@@ -132,7 +134,8 @@ def lots_page(actor: Actor, parent: QWidget) -> ListPage:
 
 
 def sales_page(actor: Actor, parent: QWidget) -> ListPage:
-    page = ListPage(actor, "sales", parent)
+    own_view = actor.member_id is not None and not actor.can("read.all")
+    page = ListPage(actor, "my_sales" if own_view else "sales", parent)
 
     def new_sale() -> None:
         dlg = SaleDialog(actor, page)
@@ -256,7 +259,7 @@ def mercury_page(actor: Actor, parent: QWidget) -> ListPage:
 
 REPORTS = {
     "receipt": N_("Sale receipt (select a sale in Sales)"),
-    "statement": N_("Member statement"),
+    "statement": N_("Statements of every member (one PDF)"),
     "tax-filing": N_("Tax filing for a period"),
     "production": N_("Production by site and mineral"),
     "safety": N_("Safety incidents"),
@@ -278,7 +281,18 @@ class ReportsPage(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.list.itemActivated.connect(lambda _i: self.open_selected())
         self.note = QLabel(self, wordWrap=True)
+        from coop.services import dashboard
+
+        self.year = QSpinBox(self, objectName="report_year")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(dashboard.latest_year() or date.today().year)
+        self.year_label = QLabel(self)
+        row = QHBoxLayout()
+        row.addWidget(self.year_label)
+        row.addWidget(self.year)
+        row.addStretch(1)
         lay = QVBoxLayout(self)
+        lay.addLayout(row)
         lay.addWidget(self.list, 1)
         lay.addWidget(self.note)
         lay.addWidget(self.open_button)
@@ -297,19 +311,44 @@ class ReportsPage(QWidget):
         )
 
     def params(self, kind: str) -> dict:
-        year = date.today().year
+        year = self.year.value()
         start, end = date(year, 1, 1), date(year, 12, 31)
-        if kind in ("tax-filing", "production", "safety", "mercury", "custody"):
+        if kind in ("tax-filing", "production", "safety", "mercury"):
             return {"start": start, "end": end}
+        if kind == "census":
+            return {"end": end}
         if kind == "annual":
             return {"year": year}
         return {}
 
+    def batch_statements(self) -> None:
+        """Every member's statement for the year in one PDF, built on a worker thread."""
+        from ui.work import run_in_background
+
+        year = self.year.value()
+        start, end = date(year, 1, 1), date(year, 12, 31)
+
+        def job(progress, cancelled):
+            return build_report("statement", self.actor, start=start, end=end, all=True)
+
+        def done(pdf) -> None:
+            if pdf is None:
+                msgbox.information(
+                    self, _("Reports"), _("The reports module is not installed in this build.")
+                )
+                return
+            show_pdf(self, pdf, _("Member statements {year}").format(year=year), f"statements-{year}.pdf")
+
+        run_in_background(self, _("Preparing the statements…"), job, done)
+
     def open_selected(self) -> None:
         item = self.list.currentItem()
         kind = item.data(256) if item else None
-        if kind in (None, "receipt", "statement"):
-            msgbox.information(self, _("Reports"), _("Open receipts from Sales and statements from Members."))
+        if kind in (None, "receipt"):
+            msgbox.information(self, _("Reports"), _("Open receipts from Sales."))
+            return
+        if kind == "statement":
+            self.batch_statements()
             return
         pdf = build_report(kind, self.actor, **self.params(kind))
         if pdf is None:
@@ -340,7 +379,11 @@ class SettingsPage(QTabWidget):
         self.tabs.append((simple_page("mineral", "minerals", "minerals.write", actor, self), N_("Minerals")))
         self.tabs.append((simple_page("buyer", "buyers", "buyers.write", actor, self), N_("Buyers")))
         if actor.can("users.manage"):
-            self.tabs.append((ListPage(actor, "users", self), N_("Users")))
+            users_page = ListPage(actor, "users", self)
+            users_page.add_action(
+                lambda: _("New user…"), lambda: dialogs.user_dialog(actor, users_page).open()
+            )
+            self.tabs.append((users_page, N_("Users")))
         for widget, title in self.tabs:
             self.addTab(widget, _(title))
         OPS.changed.connect(lambda changes: self.retranslate() if changes.affects("settings") else None)

@@ -93,7 +93,9 @@ def build_report(kind: str, actor, **params) -> bytes | None:
         from reports import build
     except ImportError:
         return None
-    return build(kind, actor, **params)
+    from coop import i18n
+
+    return build(kind, actor, lang=i18n.current_language(), **params)
 
 
 def show_pdf(parent: QWidget | None, pdf: bytes, title: str, filename: str) -> PdfPreview:

@@ -56,6 +56,7 @@ class SaleDialog(QDialog):
                 combo.addItem(text, ident)
             combo.currentIndexChanged.connect(self.fill_lots)
         self.lots = QListWidget(self, objectName="lots")
+        self.lots.setSpacing(2)
         self.lots.itemChanged.connect(self.update_preview)
         self.day = QDateEdit(QDate.currentDate(), self, calendarPopup=True, objectName="date")
         self.currency = QComboBox(self, objectName="currency")
@@ -190,7 +191,8 @@ class SaleDialog(QDialog):
             self.preview.setHtml("")
             self.error.setText(exc.message())
             return
-        self.preview.setHtml(preview_html(c))
+        unit = ProductionLot.get_by_id(self.lot_ids()[0]).mineral.unit
+        self.preview.setHtml(preview_html(c, unit))
 
     def post(self) -> None:
         self.error.clear()
@@ -203,10 +205,11 @@ class SaleDialog(QDialog):
         self.accept()
 
 
-def preview_html(c: sales.SaleComputation) -> str:
+def preview_html(c: sales.SaleComputation, unit: str) -> str:
     local = c.local_currency
     rows = [
-        (_("Quantity priced"), fmt.milli_text(c.priced_qty_milli)),
+        (_("Quantity sold"), fmt.qty_text(c.qty_milli, unit)),
+        (_("Quantity priced (fine)"), fmt.qty_text(c.priced_qty_milli, unit)),
         (_("Gross"), fmt.money_text(c.gross_minor, c.currency)),
     ]
     if c.currency != local:

@@ -31,12 +31,12 @@ class ListModel(QAbstractTableModel):
         super().__init__(parent)
         self.actor = actor
         self.spec = tables.spec(name)
-        self.query = tables.Query()
+        self.query = tables.Query(sort=self.spec.default_sort, descending=self.spec.default_descending)
         self.columns = self.spec.visible()
         self._all = list(self.spec.columns)
         self._count = 0
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
-        self.totals: dict[str, int] = {}
+        self._totals: dict[str, int] | None = None
         self.reload()
 
     # --- data loading -------------------------------------------------------------------------
@@ -45,13 +45,19 @@ class ListModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         self._count = tables.count(self.actor, self.spec.name, self.query)
-        self.totals = tables.totals(self.actor, self.spec.name, self.query)
+        self._totals = None  # summed on first request, after the first page is on screen
         self.endResetModel()
+
+    @property
+    def totals(self) -> dict[str, int]:
+        if self._totals is None:
+            self._totals = tables.totals(self.actor, self.spec.name, self.query)
+        return self._totals
 
     def _page(self, number: int) -> list[tuple]:
         rows = self._pages.get(number)
         if rows is None:
-            rows = tables.page(self.actor, self.spec.name, self.query, number * PAGE, PAGE)
+            rows = tables.page(self.actor, self.spec.name, self.query, number * PAGE, PAGE, self._count)
             self._pages[number] = rows
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -69,6 +75,10 @@ class ListModel(QAbstractTableModel):
 
     def row_id(self, row: int) -> int:
         return int(self.raw(row)["id"])
+
+    def sort_column(self) -> int:
+        keys = [c.key for c in self.columns]
+        return keys.index(self.query.sort) if self.query.sort in keys else 0
 
     def cached_pages(self) -> int:
         return len(self._pages)
@@ -135,7 +145,14 @@ class ListModel(QAbstractTableModel):
         parts = []
         for col in self.columns:
             if col.key in self.totals:
-                value = fmt.cell(col.kind, self.totals[col.key], {}, col.labels)
+                row = {}
+                if col.kind == "qty":  # quantities add up only within one mineral (one unit)
+                    if self.query.mineral_id is None:
+                        continue
+                    from coop.models import Mineral
+
+                    row["unit"] = Mineral.get_by_id(self.query.mineral_id).unit
+                value = fmt.cell(col.kind, self.totals[col.key], row, col.labels)
                 parts.append(f"{_(col.label)}: {value}")
         return "   ".join(parts)
 

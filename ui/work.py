@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from coop.errors import CoopError
@@ -46,34 +46,51 @@ class _Worker(QObject):
             database.close()
 
 
+class _Receiver(QObject):
+    """Lives in the UI thread so the worker's signals arrive queued (never run on the worker)."""
+
+    def __init__(self, parent: QWidget, dialog: QProgressDialog, done: Callable[[Any], None] | None) -> None:
+        super().__init__(parent)
+        self.parent_widget, self.dialog, self.done = parent, dialog, done
+        self.cancelled = False
+
+    @Slot(int, int)
+    def progress(self, done: int, total: int) -> None:
+        self.dialog.setMaximum(total)
+        self.dialog.setValue(done)
+
+    @Slot(object)
+    def finished(self, result: Any) -> None:
+        self.dialog.reset()
+        if self.done is not None and not self.cancelled:
+            self.done(result)
+
+    @Slot(str, str)
+    def failed(self, message: str, details: str) -> None:
+        self.dialog.reset()
+        msgbox.warning(self.parent_widget, _("The work stopped"), message, details)
+
+
 def run_in_background(
     parent: QWidget, label: str, job: Job, done: Callable[[Any], None] | None = None
 ) -> tuple[QThread, QProgressDialog]:
     """Start `job(progress, cancelled)` on a thread; a window-modal progress dialog offers Cancel."""
     dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
     dialog.setMinimumDuration(300)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
     thread = QThread(parent)
     worker = _Worker(job)
     worker.moveToThread(thread)
+    receiver = _Receiver(parent, dialog, done)
     thread.started.connect(worker.run)
-    worker.progress.connect(lambda d, t: (dialog.setMaximum(t), dialog.setValue(d)))
+    worker.progress.connect(receiver.progress)
+    worker.finished.connect(receiver.finished)
+    worker.failed.connect(receiver.failed)
     dialog.canceled.connect(worker.cancel.set)
-
-    def finish(result: Any) -> None:
-        dialog.reset()
-        if done is not None and not worker.cancel.is_set():
-            done(result)
-
-    def fail(message: str, details: str) -> None:
-        dialog.reset()
-        msgbox.warning(parent, _("The work stopped"), message, details)
-
-    worker.finished.connect(finish)
-    worker.failed.connect(fail)
+    dialog.canceled.connect(lambda: setattr(receiver, "cancelled", True))
     worker.finished.connect(thread.quit)
     worker.failed.connect(thread.quit)
     thread.finished.connect(worker.deleteLater)
-    thread._worker = worker  # type: ignore[attr-defined]  # keep alive
-    dialog.setWindowModality(dialog.windowModality().WindowModal)
+    thread._worker = worker  # type: ignore[attr-defined]  # keep alive with the thread
     thread.start()
     return thread, dialog

@@ -26,6 +26,7 @@ class Column:
     total: bool = False  # summed in the totals row
     hidden: bool = False  # fetched for formatting (unit, currency) but not shown
     labels: str = ""  # name of a label dict for kind "label" (resolved by the view)
+    sort_sql: str = ""  # what to order by when it differs from the shown value
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,10 @@ class ListSpec:
     mineral_col: str = ""
     state_col: str = ""
     default_sort: str = ""
+    default_descending: bool = False  # newest first for dated lists
     own: str = ""  # member scoping clause with one ? (the member id); "" = members may not see it
     id_sql: str = ""
+    count_source: str = ""  # cheaper FROM for COUNT when filters only touch the main table
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -70,6 +73,12 @@ class Query:
 C = Column
 _LOT_OWNERS = "(SELECT group_concat(mm.member_no, ', ') FROM lot_owner lo2 JOIN member mm ON mm.id = lo2.member_id WHERE lo2.lot_id = l.id)"
 _BALANCE = "(SELECT -COALESCE(SUM(p.amount_minor), 0) FROM posting p WHERE p.account = 'member_payable' AND p.member_id = m.id)"
+
+_MY_SHARE = (
+    "(SELECT -COALESCE(SUM(p.amount_minor), 0) FROM posting p JOIN journal_entry e ON e.id = p.entry_id"
+    " WHERE e.kind = 'sale' AND e.source_type = 'sale' AND e.source_id = sa.id"
+    " AND p.account = 'member_payable' AND p.member_id = {member})"
+)
 
 SPECS: dict[str, ListSpec] = {
     s.name: s
@@ -134,14 +143,21 @@ SPECS: dict[str, ListSpec] = {
             mineral_col="l.mineral_id",
             state_col="l.status",
             default_sort="date",
+            default_descending=True,
             own="l.id IN (SELECT lo.lot_id FROM lot_owner lo WHERE lo.member_id = ?)",
             id_sql="l.id",
+            count_source="production_lot l",
         ),
         ListSpec(
             "sales",
             "sale sa JOIN buyer b ON b.id = sa.buyer_id",
             (
-                C("receipt", N_("Receipt"), "sa.series || '/' || COALESCE(sa.receipt_no, '')"),
+                C(
+                    "receipt",
+                    N_("Receipt"),
+                    "sa.series || '/' || COALESCE(sa.receipt_no, '')",
+                    sort_sql="sa.series, sa.receipt_no",
+                ),
                 C("date", N_("Date"), "sa.date", "date"),
                 C("buyer", N_("Buyer"), "b.name"),
                 C("currency", N_("Currency"), "sa.currency", hidden=True),
@@ -161,6 +177,34 @@ SPECS: dict[str, ListSpec] = {
             ),
             state_col="sa.state",
             default_sort="date",
+            default_descending=True,
+            own=(
+                "sa.id IN (SELECT sl.sale_id FROM sale_lot sl JOIN lot_owner lo ON lo.lot_id = sl.lot_id"
+                " WHERE lo.member_id = ?)"
+            ),
+            id_sql="sa.id",
+        ),
+        ListSpec(
+            "my_sales",  # a member's view of sales: their own share of each sale
+            "sale sa JOIN buyer b ON b.id = sa.buyer_id",
+            (
+                C(
+                    "receipt",
+                    N_("Receipt"),
+                    "sa.series || '/' || COALESCE(sa.receipt_no, '')",
+                    sort_sql="sa.series, sa.receipt_no",
+                ),
+                C("date", N_("Date"), "sa.date", "date"),
+                C("buyer", N_("Buyer"), "b.name"),
+                C("gross_local", N_("Gross"), "sa.gross_local_minor", "money"),
+                C("share", N_("My share"), _MY_SHARE, "money", total=True),
+                C("state", N_("State"), "sa.state", "label", labels="states"),
+            ),
+            search=("b.name", "CAST(sa.receipt_no AS TEXT)"),
+            date_col="sa.date",
+            state_col="sa.state",
+            default_sort="date",
+            default_descending=True,
             own=(
                 "sa.id IN (SELECT sl.sale_id FROM sale_lot sl JOIN lot_owner lo ON lo.lot_id = sl.lot_id"
                 " WHERE lo.member_id = ?)"
@@ -184,6 +228,7 @@ SPECS: dict[str, ListSpec] = {
             site_col="m.site_id",
             state_col="p.state",
             default_sort="date",
+            default_descending=True,
             own="p.member_id = ?",
             id_sql="p.id",
         ),
@@ -204,6 +249,7 @@ SPECS: dict[str, ListSpec] = {
             date_col="t.date",
             state_col="t.state",
             default_sort="date",
+            default_descending=True,
             id_sql="t.id",
         ),
         ListSpec(
@@ -224,6 +270,7 @@ SPECS: dict[str, ListSpec] = {
             site_col="i.site_id",
             state_col="i.state",
             default_sort="occurred_at",
+            default_descending=True,
             id_sql="i.id",
         ),
         ListSpec(
@@ -243,6 +290,7 @@ SPECS: dict[str, ListSpec] = {
             site_col="e.site_id",
             state_col="e.kind",
             default_sort="date",
+            default_descending=True,
             id_sql="e.id",
         ),
         ListSpec(
@@ -322,6 +370,11 @@ def _scope(actor: Actor, s: ListSpec) -> tuple[list[str], list[Any]]:
     raise PermissionDenied("You may only see your own records.")
 
 
+def _sql(actor: Actor, text: str) -> str:
+    """Fill the {member} slot of member-view columns with the actor's own member id (an int, never input)."""
+    return text.replace("{member}", str(int(actor.member_id or 0))) if "{member}" in text else text
+
+
 def _where(actor: Actor, s: ListSpec, q: Query) -> tuple[str, list[Any]]:
     clauses, params = _scope(actor, s)
     text = q.search.strip()
@@ -342,26 +395,38 @@ def _where(actor: Actor, s: ListSpec, q: Query) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def _order(s: ListSpec, q: Query) -> str:
+def _order(actor: Actor, s: ListSpec, q: Query, reverse: bool = False) -> str:
     key = q.sort or s.default_sort
     col = s.column(key) if key else s.columns[0]
-    way = "DESC" if q.descending else "ASC"
-    return f" ORDER BY {col.sql} {way}, {s.id_sql} {way}"
+    way = "DESC" if q.descending != reverse else "ASC"
+    terms = [t.strip() for t in col.sort_sql.split(", ")] if col.sort_sql else [_sql(actor, col.sql)]
+    return " ORDER BY " + ", ".join(f"{t} {way}" for t in [*terms, s.id_sql])
 
 
 def count(actor: Actor, name: str, q: Query) -> int:
     s = SPECS[name]
     where, params = _where(actor, s, q)
-    return int(database.execute_sql(f"SELECT COUNT(*) FROM {s.source}{where}", params).fetchone()[0])
+    source = s.count_source or s.source
+    return int(database.execute_sql(f"SELECT COUNT(*) FROM {source}{where}", params).fetchone()[0])
 
 
-def page(actor: Actor, name: str, q: Query, offset: int, limit: int) -> list[tuple]:
-    """Rows offset..offset+limit of the filtered, sorted list: (id, *column values) tuples."""
+def page(actor: Actor, name: str, q: Query, offset: int, limit: int, total: int | None = None) -> list[tuple]:
+    """Rows offset..offset+limit of the filtered, sorted list: (id, *column values) tuples.
+
+    Given the row count `total`, a page in the second half is read backwards from the end so that
+    jumping to the last row of a million costs a short walk, not a million-row OFFSET.
+    """
     s = SPECS[name]
     where, params = _where(actor, s, q)
-    cols = ", ".join([s.id_sql] + [c.sql for c in s.columns])
-    sql = f"SELECT {cols} FROM {s.source}{where}{_order(s, q)} LIMIT ? OFFSET ?"
-    return [tuple(r) for r in database.execute_sql(sql, [*params, limit, offset]).fetchall()]
+    cols = ", ".join([s.id_sql] + [_sql(actor, c.sql) for c in s.columns])
+    reverse = total is not None and offset > total // 2
+    if reverse:
+        assert total is not None
+        end = min(offset + limit, total)
+        offset, limit = total - end, end - offset
+    sql = f"SELECT {cols} FROM {s.source}{where}{_order(actor, s, q, reverse)} LIMIT ? OFFSET ?"
+    got = [tuple(r) for r in database.execute_sql(sql, [*params, max(limit, 0), offset]).fetchall()]
+    return got[::-1] if reverse else got
 
 
 def rows(actor: Actor, name: str, q: Query, batch: int = 2000) -> Iterator[tuple]:
@@ -382,7 +447,7 @@ def totals(actor: Actor, name: str, q: Query) -> dict[str, int]:
     if not summed:
         return {}
     where, params = _where(actor, s, q)
-    sums = ", ".join(f"COALESCE(SUM({c.sql}), 0)" for c in summed)
+    sums = ", ".join(f"COALESCE(SUM({_sql(actor, c.sql)}), 0)" for c in summed)
     got = database.execute_sql(f"SELECT {sums} FROM {s.source}{where}", params).fetchone()
     return {c.key: int(v or 0) for c, v in zip(summed, got, strict=True)}
 

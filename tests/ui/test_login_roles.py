@@ -135,6 +135,18 @@ def test_member_cannot_reach_other_members_data(qtbot, qapp, demo_db):
     for name in ("sites", "incidents", "mercury", "tax_payments", "users"):
         with pytest.raises(PermissionDenied):
             tables.count(member, name, q)
+    # the member's sales list shows their own share of each sale, summing to what they earned
+    from coop.models import Posting
+
+    shares = tables.totals(member, "my_sales", tables.Query())["share"]
+    earned = -sum(
+        p.amount_minor
+        for p in Posting.select().where(
+            (Posting.account == "member_payable") & (Posting.member == member.member_id)
+        )
+        if p.amount_minor < 0
+    )
+    assert 0 < shares <= earned
     # searching for someone else's name still yields only the member's own row
     q.search = "a"
     assert tables.count(member, "members", q) <= 1

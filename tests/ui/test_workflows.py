@@ -196,3 +196,94 @@ def test_clerk_cannot_post_sales_buttons_hidden(qtbot, ctx):
     qtbot.addWidget(page)
     texts = {t(): b.isEnabled() for b, t in page._actions}
     assert texts == {"New sale…": False, "Receipt…": False, "Void…": False}
+
+
+def test_receipt_preview_after_posting_when_reports_are_installed(qtbot, ctx):
+    import pytest
+
+    pytest.importorskip("reports")
+    from PySide6.QtWidgets import QWidget
+
+    from ui.pages import show_receipt
+    from ui.pdfview import PdfPreview
+
+    sale_id = ctx.sell([ctx.lot()])
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    show_receipt(SYSTEM, parent, sale_id, duplicate=False)
+    previews = parent.findChildren(PdfPreview)
+    assert len(previews) == 1 and previews[0].page_count() >= 1
+    assert previews[0].pdf.startswith(b"%PDF")
+
+
+def test_manager_adds_a_member_account(qtbot, ctx):
+    from coop.models import User
+    from coop.services import users
+
+    dlg = dialogs.user_dialog(SYSTEM, None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.keyClicks(dlg.widgets["username"], "amani")
+    qtbot.keyClicks(dlg.widgets["password"], "long-enough-pass")
+    dlg.widgets["role"].setCurrentIndex(dlg.widgets["role"].findData("member"))
+    dlg.save()
+    assert dlg.isVisible() and "linked to a member" in dlg.errors["member_id"].text()
+    dlg.widgets["member_id"].setCurrentIndex(dlg.widgets["member_id"].findData(ctx.members[0]))
+    dlg.save()
+    assert not dlg.isVisible(), dlg.top_error.text()
+    assert User.get(User.username == "amani").member_id == ctx.members[0]
+    assert users.login("amani", "long-enough-pass").member_id == ctx.members[0]
+
+
+def test_batch_statements_in_background(qtbot, demo_db):
+    import pytest
+
+    pytest.importorskip("reports")
+    from ui import fmt, msgbox
+    from ui.pages import ReportsPage
+    from ui.pdfview import PdfPreview
+
+    fmt.Context.refresh()
+    page = ReportsPage(SYSTEM)
+    qtbot.addWidget(page)
+    page.year.setValue(2025)
+    page.list.setCurrentRow(1)
+    page.open_selected()
+    qtbot.waitUntil(lambda: bool(page.findChildren(PdfPreview)), timeout=60_000)
+    assert page.findChildren(PdfPreview)[0].page_count() > 10, msgbox.SHOWN
+
+
+def test_settings_site_and_tax_rule_dialogs_round_trip(qtbot, ctx):
+    from coop.models import Site, TaxRule
+    from coop.services import settings
+
+    dlg = dialogs.settings_dialog(SYSTEM, None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.widgets["levy"].text() == "5,00"  # 500 bp shown in fr_CD
+    dlg.widgets["levy"].setText("4,5")
+    dlg.save()
+    assert not dlg.isVisible(), dlg.top_error.text()
+    assert settings.get().levy_bp == 450
+    from ui import fmt
+
+    fmt.Context.locale = "fr_CD"  # saving settings re-reads formats for the UI language (English here)
+    site = dialogs.simple_dialog("site", CLERK, None, None)
+    qtbot.addWidget(site)
+    site.show()
+    qtbot.keyClicks(site.widgets["code"], "lug")
+    qtbot.keyClicks(site.widgets["name"], "Lugushwa")
+    qtbot.keyClicks(site.widgets["latitude"], "95")
+    site.save()
+    assert site.isVisible() and site.errors["latitude"].text()
+    site.widgets["latitude"].setText("-3.3")
+    site.save()
+    assert Site.get(Site.code == "LUG").latitude == "-3.3"
+    rule = dialogs.simple_dialog("tax_rule", SYSTEM, ctx.royalty, None)
+    qtbot.addWidget(rule)
+    rule.show()
+    assert rule.widgets["rate"].text() == "3,50"
+    rule.widgets["rate"].setText("10")
+    rule.save()
+    assert not rule.isVisible(), rule.top_error.text()
+    assert TaxRule.get_by_id(ctx.royalty).rate_bp == 1000
