@@ -24,7 +24,7 @@ $(VENV)/.stamp: pyproject.toml
 venv: $(VENV)/.stamp
 
 compile: venv
-	@if ls locales/*/LC_MESSAGES/coop.po >/dev/null 2>&1; then $(PYBABEL) compile -q -d locales -D coop --use-fuzzy; fi
+	@if ls locales/*/LC_MESSAGES/coop.po >/dev/null 2>&1; then $(PYBABEL) -q compile -d locales -D coop --use-fuzzy; fi
 
 extract:
 	$(PYBABEL) -q extract -F babel.cfg --no-default-keywords $(BABEL_KEYWORDS) --no-location --sort-output \
