@@ -33,35 +33,12 @@ from coop.services.sales import priced_qty
 from coop.services.taxes import TaxSummary
 from coop.services.taxes import summary as tax_summary
 
-
-@dataclass(frozen=True)
-class CoopHeader:
-    name: str
-    registration_no: str
-    tax_id: str
-    address: str
-    country: str
-    currency: str
-    locale: str
-    levy_bp: int
-    receipt_footer: str
-    fiscal_year_start: int
+# The cooperative's details printed on every document are exactly its settings.
+CoopHeader = settings.CoopSettings
 
 
 def header() -> CoopHeader:
-    s = settings.get()
-    return CoopHeader(
-        s.name,
-        s.registration_no,
-        s.tax_id,
-        s.address,
-        s.country,
-        s.currency,
-        s.locale,
-        s.levy_bp,
-        s.receipt_footer,
-        s.fiscal_year_start,
-    )
+    return settings.get()
 
 
 def chain_prefix() -> str:
@@ -325,13 +302,9 @@ class ProductionReport:
         return {k: (v[0], v[1], v[2]) for k, v in sorted(out.items())}
 
 
-def production(actor: Actor, start: date, end: date) -> ProductionReport:
-    """Lots registered (not voided) by month, site and mineral."""
-    actor.require("reports.read")
-    _check_period(start, end)
-    out = ProductionReport(start, end, sites={s.code: s.name for s in Site.select()})
-    acc: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    q = (
+def _lots_in(start: date, end: date):
+    """Lots registered in a period and not voided, with their site and mineral."""
+    return (
         ProductionLot.select(ProductionLot, Site, Mineral)
         .join(Site)
         .switch(ProductionLot)
@@ -340,6 +313,15 @@ def production(actor: Actor, start: date, end: date) -> ProductionReport:
             (ProductionLot.date >= start) & (ProductionLot.date <= end) & (ProductionLot.status != "voided")
         )
     )
+
+
+def production(actor: Actor, start: date, end: date) -> ProductionReport:
+    """Lots registered (not voided) by month, site and mineral."""
+    actor.require("reports.read")
+    _check_period(start, end)
+    out = ProductionReport(start, end, sites={s.code: s.name for s in Site.select()})
+    acc: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    q = _lots_in(start, end)
     for lot in q:
         key = (f"{lot.date:%Y-%m}", lot.site.code, lot.mineral.name, lot.mineral.unit)
         row = acc[key]
@@ -486,15 +468,7 @@ def mercury(actor: Actor, start: date, end: date) -> MercuryReport:
             if e.retort_used:
                 row[2] += e.grams_milli
                 row[4] += 1
-    lots = (
-        ProductionLot.select(ProductionLot, Site, Mineral)
-        .join(Site)
-        .switch(ProductionLot)
-        .join(Mineral)
-        .where(
-            (ProductionLot.date >= start) & (ProductionLot.date <= end) & (ProductionLot.status != "voided")
-        )
-    )
+    lots = _lots_in(start, end)
     for lot in lots:
         if not is_gold(lot.mineral.name, lot.mineral.hs_code):
             continue
