@@ -24,7 +24,7 @@ $(VENV)/.stamp: pyproject.toml
 venv: $(VENV)/.stamp
 
 compile: venv
-	@if ls locales/*/LC_MESSAGES/coop.po >/dev/null 2>&1; then $(PYBABEL) compile -q -d locales -D coop --use-fuzzy; fi
+	@if ls locales/*/LC_MESSAGES/coop.po >/dev/null 2>&1; then $(PYBABEL) -q compile -d locales -D coop --use-fuzzy; fi
 
 extract:
 	$(PYBABEL) -q extract -F babel.cfg --no-default-keywords $(BABEL_KEYWORDS) --no-location --sort-output \
@@ -79,6 +79,37 @@ bench-quick:
 
 bench:
 	COOP_BENCH_DIR=$(BENCH_DIR) $(PY) bench/run.py
+
+# ---- Installable application (installer/): PyInstaller one-folder bundle, .deb, smoke tests -------------
+# The PyInstaller pin matches the `build` extra in pyproject.toml (tests/test_packaging.py checks it).
+PYINSTALLER_VERSION := 6.22.3
+BUNDLE_EXE := dist/coopledger/coopledger
+BUNDLE_INPUTS := $(shell find main.py coop ui reports installer/coopledger.spec installer/bundle_rules.py \
+	installer/icons locales -type f \( -name '*.py' -o -name '*.spec' -o -name '*.png' -o -name '*.svg' \
+	-o -name '*.ico' -o -name '*.po' \) 2>/dev/null)
+.PHONY: bundle bundle-smoke deb deb-test
+
+$(VENV)/bin/pyinstaller: | venv
+	$(PY) -m pip install --quiet "pyinstaller==$(PYINSTALLER_VERSION)"
+
+# Rebuilt only when a source, catalogue, icon or the spec changed.
+$(BUNDLE_EXE): $(BUNDLE_INPUTS) | compile $(VENV)/bin/pyinstaller
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller installer/coopledger.spec
+	@du -sh dist/coopledger
+
+bundle: $(BUNDLE_EXE)
+
+# Runs the built program headless: --selftest (explicit, per-user and portable data dirs), CLI, libraries, sizes.
+bundle-smoke: bundle
+	$(PY) installer/smoke.py
+
+deb: bundle
+	installer/linux/build_deb.sh
+
+# Needs root (CI runs as root): dpkg install, installed self-test, remove, user data kept.
+deb-test: deb
+	installer/linux/deb_test.sh
 # PNG of every area on a fresh demo cooperative (needs Debian xvfb xauth libxcb-icccm4 libxcb-keysyms1)
 screenshots:
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m ui.screenshots

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
+from pathlib import Path
 
 
 def _process_age() -> float:
@@ -21,7 +22,7 @@ def _process_age() -> float:
 
 START = time.perf_counter() - _process_age()
 
-from PySide6.QtCore import QLocale, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QLocale, QSize, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QIcon  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
@@ -78,6 +79,9 @@ class LoginDialog(QDialog):
             form.addRow(_("Cooperative name"), self.coop_name)
             form.addRow(_("Ledger currency"), self.currency)
             form.addRow(_("Number and date format (e.g. fr_CD)"), self.locale)
+        else:
+            for unused in (self.coop_name, self.currency, self.locale):
+                unused.hide()
         form.addRow(_("User name"), self.username)
         form.addRow(_("Password"), self.password)
         if self.first_run:
@@ -167,11 +171,42 @@ def user_language(actor: Actor, default: str) -> str:
     return (row.locale if row and row.locale else default) or "en"
 
 
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+def icon_folders() -> list[Path]:
+    """Where installer/icons/ ends up: the bundle (icons/), the source tree, or a pip install (share/)."""
+    root = Path(__file__).resolve().parent.parent
+    bundle = Path(getattr(sys, "_MEIPASS", root))
+    return [
+        bundle / "icons",
+        root / "installer" / "icons",
+        Path(sys.prefix) / "share" / "coopledger" / "icons",
+    ]
+
+
+def app_icon() -> QIcon:
+    """CoopLedger's icon at every size (window, taskbar); the desktop theme's copy if no file is found."""
+    icon = QIcon()
+    for folder in icon_folders():
+        for size in ICON_SIZES:
+            if (folder / f"coopledger-{size}.png").is_file():
+                icon.addFile(str(folder / f"coopledger-{size}.png"), QSize(size, size))
+        if not icon.isNull():
+            return icon
+    return QIcon.fromTheme("coopledger")
+
+
 def make_app(argv: list[str]) -> QApplication:
+    if sys.platform == "win32":  # group the taskbar button with the start-menu shortcut (coopledger.iss)
+        import ctypes
+
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID("CoopLedger.CoopLedger")
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("CoopLedger")
     app.setOrganizationName("CoopLedger")
-    app.setWindowIcon(QIcon.fromTheme("accessories-calculator"))
+    QGuiApplication.setDesktopFileName("coopledger")  # = installer/linux/coopledger.desktop
+    app.setWindowIcon(app_icon())
     return app  # type: ignore[return-value]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -78,6 +79,9 @@ class ListPage(QWidget):
             self.use_dates.toggled.connect(self.apply_filters)
             self.date_from.dateChanged.connect(self._dates_changed)
             self.date_to.dateChanged.connect(self._dates_changed)
+        else:
+            for w in (self.use_dates, self.date_from, self.date_to):
+                w.hide()
         self._filters = {"sites": False, "minerals": False}
         for combo, col, key in (
             (self.site, self.spec.site_col, "sites"),
@@ -111,7 +115,10 @@ class ListPage(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.doubleClicked.connect(lambda idx: self.activated.emit(self.model.row_id(idx.row())))
+        # Enter or double-click opens the row; Ctrl+F goes to the search box; Ctrl+N runs the first action
+        self.view.activated.connect(lambda idx: self.activated.emit(self.model.row_id(idx.row())))
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self._first_action)
         self.totals_label = QLabel(self)
         self.totals_label.setObjectName("totals")
         lay = QVBoxLayout(self)
@@ -170,6 +177,12 @@ class ListPage(QWidget):
         self.actions_bar.addWidget(button)
         self._actions.append((button, text))
         return button
+
+    def _first_action(self) -> None:
+        for button, _text in self._actions:
+            if button.isEnabled():
+                button.click()
+                return
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search…"))

@@ -277,6 +277,7 @@ class ReportsPage(QWidget):
         super().__init__(parent)
         self.actor = actor
         self.list = QListWidget(self, objectName="reports")
+        self.list.setSpacing(3)
         self.open_button = QPushButton(self)
         self.open_button.clicked.connect(self.open_selected)
         self.list.itemActivated.connect(lambda _i: self.open_selected())
@@ -306,9 +307,8 @@ class ReportsPage(QWidget):
             item.setData(256, key)
         self.list.setCurrentRow(max(row, 0))
         self.open_button.setText(_("Open report…"))
-        self.note.setText(
-            _("Reports cover the current fiscal year; they open in a preview to print or save.")
-        )
+        self.year_label.setText(_("Year"))
+        self.note.setText(_("Reports cover the chosen year; they open in a preview to print or save."))
 
     def params(self, kind: str) -> dict:
         year = self.year.value()

@@ -163,6 +163,39 @@ def import_members(actor: Actor, path: str | os.PathLike) -> ImportResult:
     return _run(actor, "members", path, handle, flush)
 
 
+class _Memo:
+    """Results of a pure per-cell parser by cell text: a million lots repeat a few hundred shares, grades
+    and dates, and parsing them again was a fifth of the import (bench case 2). Errors are not cached,
+    so a bad cell raises on every row it appears in, as before; the cache is bounded."""
+
+    LIMIT = 20_000
+
+    def __init__(self, parse: Callable[..., Any]) -> None:
+        self.parse, self.seen = parse, dict[tuple, Any]()
+
+    def __call__(self, *args: Any) -> Any:
+        found = self.seen.get(args, _MISSING)
+        if found is _MISSING:
+            found = self.parse(*args)
+            if len(self.seen) >= self.LIMIT:
+                self.seen.clear()
+            self.seen[args] = found
+        return found
+
+
+_MISSING = object()
+
+
+def _parse_share_bp(pct: str) -> int:
+    share = money.parse_decimal(pct, "owners") * 100
+    if share != share.to_integral_value():
+        raise ValidationError("owners", "Shares can have at most two decimals.")
+    return int(share)
+
+
+_share_bp = _Memo(_parse_share_bp)
+
+
 def _owners(text: str, members: dict[str, tuple[int, bool]]) -> list[tuple[int, int]]:
     """'M001:60;M002:40' (percent shares) to [(member id, basis points)]; a lone 'M001' owns 100%."""
     owners = []
@@ -173,10 +206,7 @@ def _owners(text: str, members: dict[str, tuple[int, bool]]) -> list[tuple[int, 
             raise ValidationError("owners", "Unknown member: {value}.", value=no.strip())
         if not found[1]:
             raise ValidationError("owners", "Member {name} is not active.", name=no.strip())
-        share = money.parse_decimal(pct or "100", "owners") * 100
-        if share != share.to_integral_value():
-            raise ValidationError("owners", "Shares can have at most two decimals.")
-        owners.append((found[0], int(share)))
+        owners.append((found[0], _share_bp(pct or "100")))
     production.check_shares(owners)
     return owners
 
@@ -256,9 +286,11 @@ def import_lots(actor: Actor, path: str | os.PathLike) -> ImportResult:
         for mid, no, st in Member.select(Member.id, Member.member_no, Member.status).tuples()
     }
     writer, refs = _LotWriter(), _References()
+    parse_date, grade_milli = _Memo(csvio.parse_date), _Memo(production.grade_milli)
+    mercury_milli = _Memo(production.mercury_milli)
 
     def handle(rowno: int, r: dict[str, str]) -> None:
-        day = csvio.parse_date(r["date"], "date")
+        day = parse_date(r["date"], "date")
         site = sites.get(r["site_code"].upper())
         if site is None:
             raise ValidationError("site_code", "Unknown site code: {value}.", value=r["site_code"])
@@ -268,9 +300,9 @@ def import_lots(actor: Actor, path: str | os.PathLike) -> ImportResult:
         if mineral is None:
             raise ValidationError("mineral", "Unknown mineral: {value}.", value=r["mineral"])
         qty = money.qty_to_milli(r["quantity"], "quantity")
-        grade = production.grade_milli(mineral[1], r.get("grade") or "0")
+        grade = grade_milli(mineral[1], r.get("grade") or "0")
         owners = _owners(r["owners"], members)
-        hg = production.mercury_milli(r.get("mercury_g") or "0")
+        hg = mercury_milli(r.get("mercury_g") or "0")
         ref = refs.take(r.get("reference", ""), r["site_code"].upper(), day)
         writer.add(
             (

@@ -385,7 +385,7 @@ def _owned_ids(list_name: str, member_id: int) -> set[int] | None:
         return {member_id}
     if list_name == "lots":
         return {o.lot_id for o in LotOwner.select().where(LotOwner.member == member_id)}
-    if list_name == "sales":
+    if list_name in ("sales", "my_sales"):
         q = (
             Posting.select(JournalEntry.source_id)
             .join(JournalEntry)

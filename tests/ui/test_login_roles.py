@@ -150,3 +150,11 @@ def test_member_cannot_reach_other_members_data(qtbot, qapp, demo_db):
     # searching for someone else's name still yields only the member's own row
     q.search = "a"
     assert tables.count(member, "members", q) <= 1
+
+
+def test_login_shows_only_its_fields(qtbot, demo_db):
+    dlg = LoginDialog()
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.username.isVisible() and dlg.password.isVisible()
+    assert not any(w.isVisible() for w in (dlg.confirm, dlg.coop_name, dlg.currency, dlg.locale))

@@ -138,3 +138,28 @@ def test_lot_quantity_total_only_within_one_mineral(qtbot, demo_db):
     page.mineral.setCurrentIndex(page.mineral.findText("Gold"))
     qtbot.waitUntil(lambda: "Quantity" in page.totals_label.text())
     assert "\u00a0g" in page.totals_label.text()
+
+
+@pytest.mark.parametrize("name", sorted(tables.SPECS))
+def test_no_stray_widgets_outside_the_layout(qtbot, demo_db, name):
+    """Every visible child of a list page sits in its layout (no widget left floating at 0,0)."""
+    from PySide6.QtWidgets import QWidget
+
+    fmt.Context.refresh()
+    page = ListPage(SYSTEM, name)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    laid_out = set()
+    stack = [page.layout()]
+    while stack:
+        lay = stack.pop()
+        for i in range(lay.count()):
+            item = lay.itemAt(i)
+            if item.widget() is not None:
+                laid_out.add(item.widget())
+            elif item.layout() is not None:
+                stack.append(item.layout())
+    direct = [w for w in page.findChildren(QWidget) if w.parentWidget() is page and not w.isWindow()]
+    stray = [w for w in direct if w.isVisible() and w not in laid_out]
+    assert stray == []

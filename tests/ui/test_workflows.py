@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QDateTime, Qt
 
@@ -15,6 +16,7 @@ from ui.forms import VoidDialog
 from ui.listview import ListPage
 from ui.sale import SaleDialog
 
+ROOT = Path(__file__).resolve().parents[2]
 TREASURER = Actor("treasurer", "treasurer")
 CLERK = Actor("clerk", "clerk")
 
@@ -201,7 +203,8 @@ def test_clerk_cannot_post_sales_buttons_hidden(qtbot, ctx):
 def test_receipt_preview_after_posting_when_reports_are_installed(qtbot, ctx):
     import pytest
 
-    pytest.importorskip("reports")
+    if not (ROOT / "reports" / "__init__.py").exists():  # the reports layer of this checkout
+        pytest.skip("reports/ is not part of this checkout")
     from PySide6.QtWidgets import QWidget
 
     from ui.pages import show_receipt
@@ -238,7 +241,8 @@ def test_manager_adds_a_member_account(qtbot, ctx):
 def test_batch_statements_in_background(qtbot, demo_db):
     import pytest
 
-    pytest.importorskip("reports")
+    if not (ROOT / "reports" / "__init__.py").exists():  # the reports layer of this checkout
+        pytest.skip("reports/ is not part of this checkout")
     from ui import fmt, msgbox
     from ui.pages import ReportsPage
     from ui.pdfview import PdfPreview
@@ -287,3 +291,20 @@ def test_settings_site_and_tax_rule_dialogs_round_trip(qtbot, ctx):
     rule.save()
     assert not rule.isVisible(), rule.top_error.text()
     assert TaxRule.get_by_id(ctx.royalty).rate_bp == 1000
+
+
+def test_keyboard_enter_opens_row_and_escape_cancels(qtbot, ctx):
+    from ui import pages
+    from ui.forms import ServiceDialog
+
+    page = pages.members_page(CLERK, None)
+    qtbot.addWidget(page)
+    page.show()
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.model.index(1, 0))
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    opened = page.findChildren(ServiceDialog)
+    assert len(opened) == 1 and opened[0].widgets["member_no"].text() == "M002"
+    assert opened[0].isVisible()
+    qtbot.keyClick(opened[0].widgets["full_name"], Qt.Key.Key_Escape)  # Esc cancels
+    assert not opened[0].isVisible()
