@@ -360,11 +360,18 @@ def test_scanner_catches_unwrapped_strings():
     assert sorted(int(f.split(":")[1]) for f in found) == [1, 3, 4, 5, 8, 9, 11, 12, 13]
 
 
+# Literals the scan flags that are not user-facing text (data typed into a field, developer tools' output).
+NOT_UI_TEXT = {
+    "ui/screenshots.py: setText('manager')",  # the demo user name typed into the login field
+    "ui/screenshots.py: print('reports module not installed: no receipt screenshot')",  # make screenshots
+}
+
+
 def test_user_facing_strings_are_wrapped():
     found = []
     for path in _sources():
         found += unwrapped(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
-    assert found == []
+    assert [f for f in found if re.sub(r":\d+:", ":", f, count=1) not in NOT_UI_TEXT] == []
 
 
 def test_error_message_ids_are_extracted(fresh):

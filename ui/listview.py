@@ -212,7 +212,10 @@ class ListPage(QWidget):
 
     def refresh(self) -> None:
         self.model.reload()
-        self.totals_label.setText(_("{count} rows").format(count=fmt.cell("int", self.model.rowCount(), {})))
+        rows = self.model.rowCount()
+        self.totals_label.setText(
+            ngettext("{count} row", "{count} rows", rows).format(count=fmt.cell("int", rows, {}))
+        )
         QTimer.singleShot(0, self._update_totals)  # sums may scan the list: after the first paint
 
     def _update_totals(self) -> None:

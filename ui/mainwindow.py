@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from coop import i18n
-from coop.i18n import N_, _
+from coop.i18n import N_, _, ngettext
 from coop.permissions import ROLE_LABELS, Actor
 from coop.services import settings
 from ui import fmt, msgbox, pages
@@ -208,7 +208,11 @@ class MainWindow(QMainWindow):
         def done(result) -> None:
             notify("import")
             msgbox.information(
-                self, _("Import"), _("{count} rows imported.").format(count=fmt.cell("int", result.rows, {}))
+                self,
+                _("Import"),
+                ngettext("{count} row imported.", "{count} rows imported.", result.rows).format(
+                    count=fmt.cell("int", result.rows, {})
+                ),
             )
 
         run_in_background(

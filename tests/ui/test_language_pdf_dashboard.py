@@ -147,7 +147,7 @@ def test_import_members_runs_in_background_and_refreshes(qtbot, qapp, ctx, tmp_p
     members = window.show_area("members")
     before = members.model.rowCount()
     window.import_csv("members", str(path))
-    qtbot.waitUntil(lambda: any("rows imported" in text for _t, text in msgbox.SHOWN), timeout=10_000)
+    qtbot.waitUntil(lambda: any("1 row imported." in text for _t, text in msgbox.SHOWN), timeout=10_000)
     assert Member.get(Member.member_no == "M500").full_name == "Furaha Zawadi"
     assert members.model.rowCount() == before + 1
 
