@@ -9,7 +9,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from coop import money
+from coop import i18n, money
 from coop.i18n import _
 from coop.permissions import Actor
 from coop.services import dashboard
@@ -99,9 +99,25 @@ class DashboardPage(QWidget):
         ax.set_ylim(bottom=0)
         ax.set_title(_("Mercury used per gram of gold (g Hg / g Au)"))
         axes[1][2].set_visible(False)
+        self._axis_formats(axes)
         for ax in self.figure.axes:
             ax.tick_params(labelsize="small")
         canvas.draw_idle()
+
+    def _axis_formats(self, axes) -> None:
+        """Money axes as compact locale numbers ("250 M", never "1e8"); counts as whole numbers."""
+        from babel.numbers import format_compact_decimal
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+        locale = i18n.babel_locale(fmt.Context.locale)
+        compact = FuncFormatter(
+            lambda value, _pos: format_compact_decimal(
+                value, format_type="short", locale=locale, fraction_digits=1
+            )
+        )
+        for ax in (axes[0][0], axes[0][1], axes[0][2]):
+            ax.yaxis.set_major_formatter(compact)
+        axes[1][0].xaxis.set_major_locator(MaxNLocator(integer=True))
 
     def _production(self, ax, d: dashboard.Dashboard, months: list[str]) -> None:
         for name, series in d.production.items():
