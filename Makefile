@@ -111,5 +111,10 @@ deb: bundle
 deb-test: deb
 	installer/linux/deb_test.sh
 # PNG of every area on a fresh demo cooperative (needs Debian xvfb xauth libxcb-icccm4 libxcb-keysyms1)
-screenshots:
+# Needs Debian xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-image0 libxcb-render-util0
+# libxcb-shape0 libxcb-cursor0 (installed here when running as root and missing).
+SCREENSHOT_DEBS := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-cursor0
+screenshots: compile
+	@command -v xvfb-run >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq $(SCREENSHOT_DEBS); } \
+		|| { echo "make screenshots needs: apt-get install $(SCREENSHOT_DEBS)"; exit 1; }
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m ui.screenshots
