@@ -20,13 +20,17 @@ from ui.tablemodel import PAGE, ListModel
 
 
 @pytest.mark.parametrize("name", sorted(tables.SPECS))
+# Qt's C++ QAbstractItemModelTester (pytest-qt's default), not force_py=True: PySide6 6.12 hands Python
+# an invalid QVariant as None without a reference, and the pure-Python tester's thousands of index.data()
+# calls drained None/True until the interpreter aborted at exit ("bool_dealloc"). The C++ tester runs the
+# same checks without crossing into Python; its warnings fail the test (qt_log_level_fail = WARNING).
 def test_every_list_model_passes_qtmodeltester(qtmodeltester, demo_db, name):
     fmt.Context.refresh()
     model = ListModel(SYSTEM, name)
     assert model.rowCount() > 0
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
     model.sort(len(model.columns) - 1, Qt.SortOrder.DescendingOrder)
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
 
 
 @pytest.mark.parametrize("name", ["members", "lots", "sales", "my_sales", "payouts"])
@@ -35,7 +39,7 @@ def test_member_scoped_models_pass_qtmodeltester(qtmodeltester, demo_db, name):
     member = users.login("member", demo.DEMO_PASSWORD)
     model = ListModel(member, name)
     assert 0 < model.rowCount() < tables.count(SYSTEM, name, tables.Query())
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
 
 
 def test_paging_loads_only_visited_pages(demo_db):
