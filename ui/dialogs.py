@@ -338,3 +338,25 @@ def user_dialog(actor: Actor, parent: QWidget | None) -> ServiceDialog:
     dlg = ServiceDialog(_("New user"), fields, save, "user", parent)
     dlg.widgets["password"].setEchoMode(dlg.widgets["password"].EchoMode.Password)  # type: ignore[attr-defined]
     return dlg
+
+
+def user_edit_dialog(actor: Actor, user_id: int, parent: QWidget | None) -> ServiceDialog:
+    """An existing account: role, linked member and (optionally) a new password set by the manager."""
+    from coop.models import User
+    from coop.services import users
+
+    user = User.get_by_id(user_id)
+    fields = [
+        Field("role", N_("Role"), "choice", "roles"),
+        Field("member_id", N_("Member (for member accounts)"), "fk", "members", optional=True),
+        Field("password", N_("New password (leave empty to keep)"), optional=True),
+    ]
+
+    def save(v: dict) -> int:
+        users.update_account(actor, user_id, v["role"], v["member_id"], v["password"] or "")
+        return user_id
+
+    dlg = ServiceDialog(_("Account {name}").format(name=user.username), fields, save, "user", parent)
+    dlg.widgets["password"].setEchoMode(dlg.widgets["password"].EchoMode.Password)  # type: ignore[attr-defined]
+    dlg.set_values({"role": user.role, "member_id": user.member_id})
+    return dlg

@@ -357,6 +357,29 @@ class ReportsPage(QWidget):
         show_pdf(self, pdf, item.text(), f"{kind}.pdf")
 
 
+def users_page(actor: Actor, parent: QWidget) -> ListPage:
+    """Accounts (managers only): add, change role / member / password, unlock after failed logins."""
+    from coop.services import users
+
+    page = ListPage(actor, "users", parent)
+
+    def edit() -> None:
+        ident = _need(page)
+        if ident is not None:
+            dialogs.user_edit_dialog(actor, ident, page).open()
+
+    def unlock() -> None:
+        ident = _need(page)
+        if ident is not None:
+            OPS.run(page, "user", users.unlock, actor, ident)
+
+    page.add_action(lambda: _("New user…"), lambda: dialogs.user_dialog(actor, page).open())
+    page.add_action(lambda: _("Edit…"), edit)
+    page.add_action(lambda: _("Unlock"), unlock)
+    page.activated.connect(lambda ident: dialogs.user_edit_dialog(actor, ident, page).open())
+    return page
+
+
 class SettingsPage(QTabWidget):
     """Cooperative details, tax rules, minerals, buyers and (for managers) users."""
 
@@ -379,11 +402,7 @@ class SettingsPage(QTabWidget):
         self.tabs.append((simple_page("mineral", "minerals", "minerals.write", actor, self), N_("Minerals")))
         self.tabs.append((simple_page("buyer", "buyers", "buyers.write", actor, self), N_("Buyers")))
         if actor.can("users.manage"):
-            users_page = ListPage(actor, "users", self)
-            users_page.add_action(
-                lambda: _("New user…"), lambda: dialogs.user_dialog(actor, users_page).open()
-            )
-            self.tabs.append((users_page, N_("Users")))
+            self.tabs.append((users_page(actor, self), N_("Users")))
         for widget, title in self.tabs:
             self.addTab(widget, _(title))
         OPS.changed.connect(lambda changes: self.retranslate() if changes.affects("settings") else None)

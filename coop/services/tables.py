@@ -345,6 +345,8 @@ SPECS: dict[str, ListSpec] = {
                 C("member", N_("Member"), "m.full_name"),
                 C("locale", N_("Language"), "u.locale"),
                 C("active", N_("Active"), "u.active", "bool"),
+                C("failed", N_("Failed logins"), "u.failed_attempts", "int"),
+                C("locked_until", N_("Locked until"), "u.locked_until", "datetime"),
             ),
             search=("u.username",),
             default_sort="username",

@@ -166,6 +166,21 @@ def change_role(actor: Actor, user_id: int, role: str, member_id: int | None = N
         )
 
 
+def update_account(actor: Actor, user_id: int, role: str, member_id: int | None, password: str = "") -> None:
+    """A manager's edit of an account: role and linked member, and a new password if given — all or nothing."""
+    actor.require("users.manage")
+    if password:
+        _check_password(password)
+    with database.atomic():
+        user = User.get_or_none(User.id == user_id)
+        if user is None:
+            raise NotFound("User {id} does not exist.", id=user_id)
+        if role != user.role or member_id != user.member_id:
+            change_role(actor, user_id, role, member_id)
+        if password:
+            set_password(actor, user_id, password)
+
+
 def set_password(actor: Actor, user_id: int, password: str) -> None:
     if actor.user_id != user_id:
         actor.require("users.manage")

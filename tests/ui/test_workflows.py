@@ -308,3 +308,36 @@ def test_keyboard_enter_opens_row_and_escape_cancels(qtbot, ctx):
     assert opened[0].isVisible()
     qtbot.keyClick(opened[0].widgets["full_name"], Qt.Key.Key_Escape)  # Esc cancels
     assert not opened[0].isVisible()
+
+
+def test_manager_edits_an_account_and_unlocks_it(qtbot, ctx):
+    from datetime import datetime, timedelta
+
+    from coop.models import User
+    from coop.services import users
+    from ui import pages
+
+    uid = users.add_user(SYSTEM, "caissier", "long-enough-1", "treasurer")
+    User.update(failed_attempts=10, locked_until=datetime.now() + timedelta(minutes=15)).where(
+        User.id == uid
+    ).execute()
+    page = pages.users_page(SYSTEM, None)
+    qtbot.addWidget(page)
+    row = next(r for r in range(page.model.rowCount()) if page.model.row_id(r) == uid)
+    page.view.selectRow(row)
+    unlock = next(b for b, text in page._actions if text() == "Unlock")
+    unlock.click()
+    assert User.get_by_id(uid).locked_until is None and User.get_by_id(uid).failed_attempts == 0
+    dlg = dialogs.user_edit_dialog(SYSTEM, uid, None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.widgets["role"].setCurrentIndex(dlg.widgets["role"].findData("auditor"))
+    qtbot.keyClicks(dlg.widgets["password"], "short")
+    dlg.save()
+    assert dlg.isVisible() and dlg.errors["password"].text()  # too short: shown next to the field
+    assert User.get_by_id(uid).role == "treasurer"  # nothing half-written
+    dlg.widgets["password"].setText("another-long-pass")
+    dlg.save()
+    assert not dlg.isVisible(), dlg.top_error.text()
+    assert User.get_by_id(uid).role == "auditor"
+    assert users.login("caissier", "another-long-pass").role == "auditor"
