@@ -58,6 +58,10 @@ class AuthError(CoopError):
     """Login failed or the account is locked."""
 
 
+class Cancelled(CoopError):
+    """The user cancelled long work; what it had done was rolled back."""
+
+
 class StorageError(CoopError):
     """The database file cannot be used (disk full, read-only, locked, missing, newer version)."""
 

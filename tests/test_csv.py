@@ -173,3 +173,19 @@ def test_export_of_unknown_table_is_refused(coop, tmp_path):
     with pytest.raises(ValidationError) as err:
         exports.export(SYSTEM, "secrets", tmp_path / "x.csv")
     assert err.value.field == "table"
+
+
+def test_a_cancelled_import_writes_nothing(coop, tmp_path):
+    from coop.errors import Cancelled
+
+    rows = "".join(f"C{i},Member {i},F,1990,KAM,digger,2024-01-01,\n" for i in range(2500))
+    path = write(tmp_path, "many.csv", MEMBERS + rows)
+    seen: list[int] = []
+    watch = imports.Watch(progress=lambda done, total: seen.append(done), cancelled=lambda: len(seen) >= 2)
+    with pytest.raises(Cancelled):
+        imports.import_members(SYSTEM, path, watch)
+    assert seen == [1000, 2000]  # progress every 1,000 rows, cancelled at the second check
+    assert Member.select().count() == 4  # the rows before the cancel were rolled back
+    done: list[int] = []
+    result = imports.import_members(SYSTEM, path, imports.Watch(lambda d, t: done.append(d), lambda: False))
+    assert result.rows == 2500 and done == [1000, 2000]

@@ -215,9 +215,10 @@ class MainWindow(QMainWindow):
                 ),
             )
 
-        run_in_background(
-            self, _("Importing…"), lambda progress, cancelled: imports.IMPORTERS[kind](self.actor, path), done
-        )
+        def job(progress, cancelled):
+            return imports.IMPORTERS[kind](self.actor, path, imports.Watch(progress, cancelled))
+
+        run_in_background(self, _("Importing…"), job, done)
 
     # --- geometry -------------------------------------------------------------------------------
     def _restore(self) -> None:

@@ -11,7 +11,7 @@ from peewee import fn
 
 from coop import money
 from coop.db import translated
-from coop.errors import CoopError, ErrorList, ValidationError
+from coop.errors import Cancelled, CoopError, ErrorList, ValidationError
 from coop.models import Buyer, Member, Mineral, ProductionLot, Site, database
 from coop.permissions import Actor
 from coop.services import audit, csvio, production, registry, sales, settings
@@ -86,18 +86,39 @@ def _int(text: str, column: str, optional: bool = True) -> int | None:
         raise ValidationError(column, "“{value}” is not a whole number.", value=text) from None
 
 
+@dataclass(frozen=True)
+class Watch:
+    """How long work reports progress (rows read, 0 = total unknown) and learns it was cancelled."""
+
+    progress: Callable[[int, int], None]
+    cancelled: Callable[[], bool]
+
+
+WATCH_EVERY = 1000  # rows between progress reports / cancel checks
+
+
+def _check_in(watch: Watch | None, rowno: int) -> None:
+    if watch is None or rowno % WATCH_EVERY:
+        return
+    watch.progress(rowno, 0)
+    if watch.cancelled():
+        raise Cancelled("The import was cancelled: nothing was written.")
+
+
 def _run(
     actor: Actor,
     kind: str,
     path: str | os.PathLike,
     handle_row: Callable[[int, dict[str, str]], None],
     finish: Callable[[], None],
+    watch: Watch | None = None,
 ) -> ImportResult:
-    """Stream the rows through `handle_row` inside one transaction; any error rolls back everything."""
+    """Stream the rows through `handle_row` inside one transaction; any error or a cancel rolls back everything."""
     collector = csvio.ErrorCollector()
     count = 0
     with database.atomic() as txn:
         for rowno, row in csvio.open_rows(path, REQUIRED[kind]):
+            _check_in(watch, rowno)
             try:
                 handle_row(rowno, row)
                 count += 1
@@ -116,7 +137,7 @@ def _run(
     return ImportResult(kind, count)
 
 
-def import_members(actor: Actor, path: str | os.PathLike) -> ImportResult:
+def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = None) -> ImportResult:
     actor.require("data.import")
     actor.require("members.write")
     sites = {s.code: s.id for s in Site.select(Site.id, Site.code)}
@@ -160,7 +181,7 @@ def import_members(actor: Actor, path: str | os.PathLike) -> ImportResult:
             Member.insert_many(pending).execute()
             pending.clear()
 
-    return _run(actor, "members", path, handle, flush)
+    return _run(actor, "members", path, handle, flush, watch)
 
 
 class _Memo:
@@ -276,7 +297,7 @@ class _References:
                 return ref
 
 
-def import_lots(actor: Actor, path: str | os.PathLike) -> ImportResult:
+def import_lots(actor: Actor, path: str | os.PathLike, watch: Watch | None = None) -> ImportResult:
     actor.require("data.import")
     actor.require("lots.write")
     sites = {s.code: (s.id, s.status == "active") for s in Site.select()}
@@ -319,10 +340,10 @@ def import_lots(actor: Actor, path: str | os.PathLike) -> ImportResult:
             owners,
         )
 
-    return _run(actor, "lots", path, handle, writer.flush)
+    return _run(actor, "lots", path, handle, writer.flush, watch)
 
 
-def import_sales(actor: Actor, path: str | os.PathLike) -> ImportResult:
+def import_sales(actor: Actor, path: str | os.PathLike, watch: Watch | None = None) -> ImportResult:
     """Post each row as a sale (receipt numbers, ledger, chain); the whole file or nothing."""
     actor.require("data.import")
     buyers = {b.name.lower(): b.id for b in Buyer.select()}
@@ -351,7 +372,7 @@ def import_sales(actor: Actor, path: str | os.PathLike) -> ImportResult:
         )
         sales.post_sale(actor, inp)
 
-    return _run(actor, "sales", path, handle, lambda: None)
+    return _run(actor, "sales", path, handle, lambda: None, watch)
 
 
 IMPORTERS = {"members": import_members, "lots": import_lots, "sales": import_sales}
