@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -25,7 +24,9 @@ EXTRA_PARSERS: list[Callable[[argparse._SubParsersAction], None]] = []  # added 
 
 
 class _LazyChoices:
-    """argparse choices read from a service module only when an argument is checked or help is shown."""
+    """argparse choices read from a service module only when an argument is checked or help is shown.
+
+    The argument needs a metavar: argparse formats a metavar from the choices when the argument is added."""
 
     def __init__(self, load: Callable[[], Sequence[str]]) -> None:
         self._load = load
@@ -103,10 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--if-missing", action="store_true", help=_("do nothing if the database has a cooperative")
     )
     s = sub.add_parser("import", help=_("import a CSV file (all rows or none)"))
-    s.add_argument("kind", choices=_LazyChoices(_import_kinds))  # type: ignore[arg-type]
+    s.add_argument("kind", metavar="KIND", choices=_LazyChoices(_import_kinds), help="%(choices)s")  # type: ignore[arg-type]
     s.add_argument("file")
     s = sub.add_parser("export", help=_("export a table to CSV"))
-    s.add_argument("table", choices=_LazyChoices(_export_tables))  # type: ignore[arg-type]
+    s.add_argument("table", metavar="TABLE", choices=_LazyChoices(_export_tables), help="%(choices)s")  # type: ignore[arg-type]
     s.add_argument("file")
     s = sub.add_parser("balance", help=_("members' balances, or the cooperative's position"))
     s.add_argument("--member", help=_("member number"))
@@ -137,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
 def cli_actor() -> Actor:
     """Whoever can run the command line on the office laptop holds the file: audited as cli:<login>."""
     try:
+        import getpass
+
         login = getpass.getuser()
     except (KeyError, OSError):
         login = "unknown"
@@ -333,6 +336,8 @@ def _user(args: argparse.Namespace, actor: Actor) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
+        import getpass
+
         password = getpass.getpass(_("Password: "))
     users.add_user(None if users.count_users() == 0 else actor, args.username, password, args.role, member_id)
     print(_("Account {name} created.").format(name=args.username))

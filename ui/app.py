@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (  # noqa: E402
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -144,6 +143,8 @@ def install_excepthook() -> None:
     """An unexpected exception: a dialog with details to copy; transactions already rolled back."""
 
     def hook(kind, value, tb) -> None:
+        from PySide6.QtWidgets import QMessageBox  # not at start-up: each Qt class builds its enums
+
         from ui import msgbox
 
         details = "".join(traceback.format_exception(kind, value, tb))
@@ -193,9 +194,11 @@ def open_main(app: QApplication, actor: Actor, lang: str | None):
 
 def _print_startup() -> None:
     """`--measure-startup`: seconds since the process started, then the heavy modules already imported."""
+    import json
+
     heavy = sorted(m for m in ("matplotlib", "reportlab") if m in sys.modules)
     print(f"{time.perf_counter() - START:.3f}")
-    print("heavy modules: " + (" ".join(heavy) or "none"))
+    print(json.dumps({"heavy_modules": heavy}))  # machine-read by bench/run.py
 
 
 def run_app(argv: list[str]) -> int:
