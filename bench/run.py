@@ -218,28 +218,60 @@ def run_child(mode: str, csv_path: Path, db_path: Path) -> dict:
 # ---------------------------------------------------------------- cases
 
 
+def compile_catalogues() -> None:
+    """What `make compile` does (pybabel compile): an installed application ships compiled .mo files;
+    without them every start compiles the .po in memory (~25 ms)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    if list((ROOT / "locales").glob("*/LC_MESSAGES/coop.po")):
+        CommandLineInterface().run(
+            ["pybabel", "-q", "compile", "-d", str(ROOT / "locales"), "-D", "coop", "--use-fuzzy"]
+        )
+
+
 def case_startup(scale: Scale, work: Path) -> list[Row]:
     name = "1. start-up to painted login window"
     if not available("ui"):
         return [Row(name, "not available: ui not present", target="ratio ≤ 1.3", result="skip")]
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    compile_catalogues()
+    # An installed application runs from compiled bytecode (pip writes the .pyc files); this machine's
+    # environment sets PYTHONDONTWRITEBYTECODE, which would time the compiler instead of the start-up.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["QT_QPA_PLATFORM"] = os.environ.get("QT_QPA_PLATFORM", "offscreen")
 
-    def wall(cmd: list[str]) -> float:
+    def wall(cmd: list[str]) -> tuple[float, str]:
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
-        return time.perf_counter() - t0
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, cwd=ROOT).stdout
+        return time.perf_counter() - t0, out
 
     app_cmd = [sys.executable, str(ROOT / "main.py"), "--db", str(work), "--measure-startup"]
     bare_cmd = [sys.executable, str(Path(__file__).with_name("bare_qt.py"))]
-    wall(app_cmd), wall(bare_cmd)  # warm the file cache
-    app = statistics.median(wall(app_cmd) for _ in range(5))
-    bare = statistics.median(wall(bare_cmd) for _ in range(5))
-    trace = subprocess.run(
-        [sys.executable, "-X", "importtime", *app_cmd[1:]], capture_output=True, text=True, env=env, cwd=ROOT
-    ).stderr
-    heavy = [m for m in ("matplotlib", "reportlab") if f" {m}" in trace]
+    wall(app_cmd), wall(bare_cmd)  # warm the file cache and write the bytecode
+    app_runs, bare_runs, app_out, bare_out = [], [], [], []
+    for _ in range(9):  # interleaved, so a burst of load on the shared cores hits both
+        seconds, out = wall(app_cmd)
+        app_runs.append(seconds)
+        app_out.append(out)
+        seconds, out = wall(bare_cmd)
+        bare_runs.append(seconds)
+        bare_out.append(out)
+    # Both processes count from their own start (/proc/self/stat) to their window painted; the wall
+    # times (which add interpreter and Qt teardown after the window is up) are shown as info.
+    app = statistics.median(float(out.split()[0]) for out in app_out)
+    bare = statistics.median(float(out.split()[0]) for out in bare_out)
+    # the measuring process itself reports which heavy modules it had imported when the window was painted
+    heavy = sorted({m for out in app_out for m in json.loads(out.splitlines()[1])["heavy_modules"]})
     ratio = app / bare
     rows = [Row(name, fmt_s(app), fmt_s(bare), f"{ratio:.2f}", "ratio ≤ 1.3", verdict(ratio <= 1.3))]
+    rows.append(
+        Row(
+            "1a. start-up, whole process incl. exit (wall)",
+            fmt_s(statistics.median(app_runs)),
+            fmt_s(statistics.median(bare_runs)),
+            f"{statistics.median(app_runs) / statistics.median(bare_runs):.2f}",
+            target="info",
+        )
+    )
     rows.append(
         Row(
             "1b. heavy imports at start-up",
@@ -288,13 +320,18 @@ def case_lots_view(scale: Scale, work: Path) -> list[Row]:
     model_factory, why = uiprobe.find_lots_model()
     if model_factory is None:
         return [Row(name, f"not available: {why}", target="< 100 ms / < 200 ms", result="skip")]
-    first, last, growth = uiprobe.measure(model_factory)
-    ok = first < 0.1 and last < 0.2 and growth < 50
+    runs = [uiprobe.measure(model_factory) for _ in range(3)]  # a fresh model and view each time
+    first = statistics.median(r[0] for r in runs)
+    last = statistics.median(r[1] for r in runs)
+    growth, rows = max(r[2] for r in runs), runs[0][3]
+    n = f"{rows:,} lots"
     return [
-        Row("3. lots view: first page", fmt_s(first), target="< 100 ms", result=verdict(first < 0.1)),
-        Row("3b. lots view: jump to last row", fmt_s(last), target="< 200 ms", result=verdict(last < 0.2)),
-        Row("3c. lots view: memory growth", f"{growth:.0f} MB", target="< 50 MB", result=verdict(ok)),
-    ]
+        Row(f"3. lots view ({n}): first page painted", fmt_s(first), target="< 100 ms",
+            result=verdict(first < 0.1)),
+        Row("3b. lots view: jump to last row painted", fmt_s(last), target="< 200 ms",
+            result=verdict(last < 0.2)),
+        Row("3c. lots view: memory growth", f"{growth:.0f} MB", target="< 50 MB", result=verdict(growth < 50)),
+    ]  # fmt: skip
 
 
 BASELINE_SUMMARY_SQL = """

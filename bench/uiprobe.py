@@ -1,34 +1,26 @@
-"""Case 3 probe: find the UI's lots table model (once ui/ is merged) and time its first and last pages."""
+"""Case 3 probe: the real Production lots list (ui.tablemodel.ListModel over the "lots" spec of
+coop.services.tables) in a QTableView, driven headless; times the first page painted and the jump to the end."""
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
-import pkgutil
+import os
 import resource
 import time
 from collections.abc import Callable
+from typing import Any
 
-CANDIDATES = ("LotsModel", "LotModel", "ProductionLotsModel", "LotsTableModel")
 
-
-def find_lots_model() -> tuple[Callable[[], object] | None, str]:
-    """A zero-argument factory for the lots table model, or None and the reason it is not available."""
+def find_lots_model() -> tuple[Callable[[], Any] | None, str]:
+    """A zero-argument factory for the lots list model as the Production view builds it, or None and why."""
     spec = importlib.util.find_spec("ui")
     if spec is None or spec.origin in (None, "namespace"):
         return None, "ui not present"
-    import ui  # type: ignore[import-not-found]
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from coop.permissions import SYSTEM
+    from ui.tablemodel import ListModel
 
-    for info in pkgutil.walk_packages(ui.__path__, "ui."):
-        try:
-            module = importlib.import_module(info.name)
-        except ImportError:
-            continue
-        for name in CANDIDATES:
-            cls = getattr(module, name, None)
-            if cls is not None:
-                return cls, ""
-    return None, f"no lots table model in ui (looked for {', '.join(CANDIDATES)})"
+    return (lambda: ListModel(SYSTEM, "lots")), ""
 
 
 def _rss_mb() -> float:
@@ -39,23 +31,45 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(factory: Callable[[], object], page: int = 50) -> tuple[float, float, float]:
-    """Seconds to build the model and read its first page, to read its last row, and RSS growth in MB."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
+def _pump_until(app: Any, done: Callable[[], bool], limit: float = 10.0) -> None:
+    """Process events (layout, paint) until `done()`; the paint that asks for the rows happens in here."""
+    deadline = time.perf_counter() + limit
+    app.processEvents()
+    while not done():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the view never asked for the rows")
+        app.processEvents()
 
-    QApplication.instance() or QApplication([])
+
+def measure(factory: Callable[[], Any]) -> tuple[float, float, float, int]:
+    """(seconds from building the model to its first page painted in a shown QTableView, seconds for
+    scrollToBottom() until the last row's page is served and painted, RSS growth in MB, row count)."""
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from ui import tablemodel
+
+    app = QApplication.instance() or QApplication([])
+    view = QTableView()
+    view.resize(1100, 700)
+    app.processEvents()
     before = _rss_mb()
     t0 = time.perf_counter()
-    model = factory()
-    rows, cols = model.rowCount(), model.columnCount()  # type: ignore[attr-defined]
-    for r in range(min(page, rows)):
-        for c in range(cols):
-            model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole)  # type: ignore[attr-defined]
+    model = factory()  # counts the rows (one COUNT(*)), fetches nothing yet
+    view.setModel(model)
+    view.show()
+    _pump_until(app, lambda: model.cached_pages() > 0)
     first = time.perf_counter() - t0
+    rows = model.rowCount()
+    last_page = (rows - 1) // tablemodel.PAGE
+
+    def last_served() -> bool:
+        return last_page in model._pages
+
     t0 = time.perf_counter()
-    for r in range(max(0, rows - page), rows):
-        for c in range(cols):
-            model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole)  # type: ignore[attr-defined]
+    view.scrollToBottom()
+    _pump_until(app, last_served)
     last = time.perf_counter() - t0
-    return first, last, _rss_mb() - before
+    assert model.data(model.index(rows - 1, 0)) is not None
+    growth = _rss_mb() - before
+    view.close()
+    return first, last, growth, rows

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -12,14 +11,43 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
-from coop import backups, chain, db, i18n
+from coop import i18n
 from coop.errors import CoopError, ValidationError
 from coop.i18n import _
 from coop.permissions import ROLES, Actor
-from coop.services import demo, exports, imports, ledger, settings, taxes, users
+
+# The services each command needs are imported inside the command: the desktop start-up parses these
+# options too, and importing backups, demo, chain, imports, exports... there cost ~40 % of its time.
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Actor], int]] = {}
 EXTRA_PARSERS: list[Callable[[argparse._SubParsersAction], None]] = []  # added by reports/
+
+
+class _LazyChoices:
+    """argparse choices read from a service module only when an argument is checked or help is shown.
+
+    The argument needs a metavar: argparse formats a metavar from the choices when the argument is added."""
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = load
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._load()
+
+    def __iter__(self):
+        return iter(self._load())
+
+
+def _import_kinds() -> list[str]:
+    from coop.services import imports
+
+    return sorted(imports.IMPORTERS)
+
+
+def _export_tables() -> Sequence[str]:
+    from coop.services import exports
+
+    return exports.TABLES
 
 
 class UsageError(Exception):
@@ -76,10 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--if-missing", action="store_true", help=_("do nothing if the database has a cooperative")
     )
     s = sub.add_parser("import", help=_("import a CSV file (all rows or none)"))
-    s.add_argument("kind", choices=sorted(imports.IMPORTERS))
+    s.add_argument("kind", metavar="KIND", choices=_LazyChoices(_import_kinds), help="%(choices)s")  # type: ignore[arg-type]
     s.add_argument("file")
     s = sub.add_parser("export", help=_("export a table to CSV"))
-    s.add_argument("table", choices=exports.TABLES)
+    s.add_argument("table", metavar="TABLE", choices=_LazyChoices(_export_tables), help="%(choices)s")  # type: ignore[arg-type]
     s.add_argument("file")
     s = sub.add_parser("balance", help=_("members' balances, or the cooperative's position"))
     s.add_argument("--member", help=_("member number"))
@@ -110,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
 def cli_actor() -> Actor:
     """Whoever can run the command line on the office laptop holds the file: audited as cli:<login>."""
     try:
+        import getpass
+
         login = getpass.getuser()
     except (KeyError, OSError):
         login = "unknown"
@@ -117,16 +147,22 @@ def cli_actor() -> Actor:
 
 
 def locale() -> str:
+    from coop.services import settings
+
     return settings.get().locale
 
 
 def money(minor: int) -> str:
+    from coop.services import settings
+
     coop = settings.get()
     return i18n.format_money(minor, coop.currency, coop.locale)
 
 
 @command("init")
 def _init(args: argparse.Namespace, actor: Actor) -> int:
+    from coop.services import settings, taxes
+
     settings.save(
         actor,
         name=args.name,
@@ -149,6 +185,8 @@ def has_cooperative() -> bool:
 
 @command("demo")
 def _demo(args: argparse.Namespace, actor: Actor) -> int:
+    from coop.services import demo
+
     if has_cooperative():
         if args.if_missing:
             return 0
@@ -167,6 +205,8 @@ def _demo(args: argparse.Namespace, actor: Actor) -> int:
 
 @command("import")
 def _import(args: argparse.Namespace, actor: Actor) -> int:
+    from coop.services import imports
+
     result = imports.IMPORTERS[args.kind](actor, args.file)
     print(i18n.ngettext("{n} row imported.", "{n} rows imported.", result.rows).format(n=result.rows))
     return 0
@@ -174,6 +214,8 @@ def _import(args: argparse.Namespace, actor: Actor) -> int:
 
 @command("export")
 def _export(args: argparse.Namespace, actor: Actor) -> int:
+    from coop.services import exports
+
     n = exports.export(actor, args.table, args.file)
     print(
         i18n.ngettext("{n} row written to {file}.", "{n} rows written to {file}.", n).format(
@@ -186,6 +228,7 @@ def _export(args: argparse.Namespace, actor: Actor) -> int:
 @command("balance")
 def _balance(args: argparse.Namespace, actor: Actor) -> int:
     from coop.models import Member
+    from coop.services import ledger
 
     if args.member:
         m = Member.get_or_none(Member.member_no == args.member)
@@ -208,6 +251,8 @@ def _balance(args: argparse.Namespace, actor: Actor) -> int:
 
 @command("tax-summary")
 def _tax_summary(args: argparse.Namespace, actor: Actor) -> int:
+    from coop.services import taxes
+
     s = taxes.summary(actor, args.start, args.end, args.authority)
     loc = locale()
     for m in s.by_mineral:
@@ -226,6 +271,8 @@ def _tax_summary(args: argparse.Namespace, actor: Actor) -> int:
 
 @command("backup")
 def _backup(args: argparse.Namespace, actor: Actor) -> int:
+    from coop import db
+
     actor.require("backup")
     from coop.models import database
 
@@ -236,7 +283,9 @@ def _backup(args: argparse.Namespace, actor: Actor) -> int:
 
 @command("verify")
 def _verify(args: argparse.Namespace, actor: Actor) -> int:
+    from coop import chain, db
     from coop.models import database
+    from coop.services import ledger
 
     problems = db.integrity_problems(database.obj)
     unbalanced = ledger.unbalanced_entries()
@@ -259,7 +308,9 @@ def _verify(args: argparse.Namespace, actor: Actor) -> int:
 
 @command("summary")
 def _summary(args: argparse.Namespace, actor: Actor) -> int:
+    from coop import chain
     from coop.models import Member, ProductionLot, Sale
+    from coop.services import settings
 
     coop = settings.get()
     print(coop.name)
@@ -274,6 +325,7 @@ def _summary(args: argparse.Namespace, actor: Actor) -> int:
 @command("user")
 def _user(args: argparse.Namespace, actor: Actor) -> int:
     from coop.models import Member
+    from coop.services import users
 
     member_id = None
     if args.member:
@@ -284,6 +336,8 @@ def _user(args: argparse.Namespace, actor: Actor) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
+        import getpass
+
         password = getpass.getpass(_("Password: "))
     users.add_user(None if users.count_users() == 0 else actor, args.username, password, args.role, member_id)
     print(_("Account {name} created.").format(name=args.username))
@@ -298,6 +352,8 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def open_db(args: argparse.Namespace) -> Path:
     """Open (and upgrade) the database, then take the start-of-day backup; a failed backup only warns."""
+    from coop import backups, db
+
     path = db_path(args)
     handle = db.open_database(path)
     if has_cooperative():
@@ -311,6 +367,8 @@ def open_db(args: argparse.Namespace) -> Path:
 @command("restore")
 def _restore(args: argparse.Namespace, actor: Actor) -> int:
     """Runs without opening the current database (it may be the damaged one)."""
+    from coop import backups, db
+
     actor.require("backup")
     from coop.models import database
 

@@ -10,8 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as _babel_date
-from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import NumberFormatError
 from babel.numbers import format_decimal as _babel_decimal
 from babel.numbers import parse_decimal as _babel_parse_decimal
@@ -178,13 +176,17 @@ def format_qty(milli: int, unit: str, locale: str, places: int = 3) -> str:
 def format_date(value: date | datetime | str, locale: str, fmt: str = "medium") -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
-    return _babel_date(value, format=fmt, locale=babel_locale(locale))
+    from babel.dates import format_date as babel_date  # (with zoneinfo) not needed to start
+
+    return babel_date(value, format=fmt, locale=babel_locale(locale))
 
 
 def format_datetime(value: datetime | str, locale: str, fmt: str = "medium") -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return _babel_datetime(value, format=fmt, locale=babel_locale(locale))
+    from babel.dates import format_datetime as babel_datetime
+
+    return babel_datetime(value, format=fmt, locale=babel_locale(locale))
 
 
 def parse_number(text: str, locale: str, field: str) -> Decimal:

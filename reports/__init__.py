@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError
 
 from coop import i18n
 from coop.i18n import N_
 from coop.permissions import Actor
-from coop.services import reporting
+
+if TYPE_CHECKING:  # the data layer is imported when a document is built, not at desktop start-up
+    from coop.services import reporting
 
 KINDS: dict[str, str] = {
     "receipt": N_("Sale receipt"),
@@ -55,6 +57,7 @@ def _language(lang: str) -> Iterator[None]:
 
 
 def make_ctx(lang: str | None = None, printed: date | None = None) -> Any:
+    from coop.services import reporting
     from reports.base import Ctx
 
     coop = reporting.header()

@@ -13,7 +13,7 @@ from coop import i18n
 from coop.errors import PermissionDenied
 from coop.models import Member
 from coop.permissions import SYSTEM, Actor
-from coop.services import ledger, payouts, statements, taxes
+from coop.services import ledger, payouts, reporting, statements, taxes
 from tests.reports.conftest import flat, fonts, nb, pdf_text
 
 START, END = date(2026, 1, 1), date(2026, 1, 31)
@@ -101,7 +101,7 @@ def test_lang_parameter_switches_formats(coop, lang, word):
     _activity(coop)
     s = taxes.summary(SYSTEM, START, END)
     text = flat(pdf_text(reports.build("tax-filing", SYSTEM, start=START, end=END, lang=lang)))
-    locale = reports.document_locale(reports.reporting.header(), lang)[1]
+    locale = reports.document_locale(reporting.header(), lang)[1]
     assert nb(i18n.format_amount(s.due_minor, "CDF", locale)) in text and word in text
     assert i18n.current_language() == "en"  # restored after the build
 
@@ -119,7 +119,7 @@ def test_every_kind_renders_from_the_demo(demo_db):
         "annual": {"year": 2025},
     }
     assert set(params) == set(reports.KINDS)
-    i18n.set_language(reports.document_locale(reports.reporting.header(), None)[0])
+    i18n.set_language(reports.document_locale(reporting.header(), None)[0])
     page_one = i18n._("Page {page} of {total}").split("{total}")[0].format(page=1)  # in the coop's language
     i18n.set_language("en")
     texts = {}
@@ -133,14 +133,14 @@ def test_every_kind_renders_from_the_demo(demo_db):
             and "RCCM/CD/BKV/2019-A-0457" in texts[kind]
             and "A1901234X" in texts[kind]
         )
-        assert reports.reporting.chain_prefix() in texts[kind] or kind == "receipt"
+        assert reporting.chain_prefix() in texts[kind] or kind == "receipt"
         assert page_one in texts[kind]
     names = [m.full_name for m in Member.select()]
     assert not any(n in texts["census"] for n in names)  # aggregate: no personal data
     assert "Mwenga" in texts["custody"] and "Comptoir" in texts["custody"]
-    annual = reports.reporting.annual(SYSTEM, 2025)
+    annual = reporting.annual(SYSTEM, 2025)
     assert nb(i18n.format_money(annual.gross_local_minor, "CDF", "fr_CD")) in texts["annual"]
-    merc = reports.reporting.mercury(SYSTEM, date(2025, 1, 1), date(2025, 12, 31)).total()
+    merc = reporting.mercury(SYSTEM, date(2025, 1, 1), date(2025, 12, 31)).total()
     assert nb(i18n.format_qty(merc.used_milli, "g", "fr_CD", 1)) in texts["mercury"]
     full = flat(pdf_text(reports.build("census", SYSTEM, end=date(2025, 12, 31), aggregate=False)))
     assert names[0] in full
@@ -164,7 +164,7 @@ def test_report_command_writes_pdfs(demo_db, tmp_path, capsys):
     parser = cli.build_parser()
     args = parser.parse_args(["report", "receipt", "--sale", "2025/17", "--format", "58mm", "--out", "x.pdf"])
     kw = params(args)
-    assert kw["fmt"] == "58mm" and reports.reporting.find_sale("17") == kw["sale_id"]
+    assert kw["fmt"] == "58mm" and reporting.find_sale("17") == kw["sale_id"]
     out = tmp_path / "filing.pdf"
     args = parser.parse_args(
         ["report", "tax-filing", "--from", "2025-01-01", "--to", "2025-03-31", "--out", str(out)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -36,6 +37,7 @@ def test_measure_startup_prints_seconds_and_imports_nothing_heavy(db, tmp_path):
         cwd=os.getcwd(),
     )
     assert out.returncode == 0, out.stderr
-    seconds, heavy = out.stdout.strip().splitlines()
+    seconds, reported, heavy = out.stdout.strip().splitlines()
     assert 0 < float(seconds) < 10
+    assert json.loads(reported) == {"heavy_modules": []}  # what bench/run.py reads
     assert heavy == "HEAVY []"
