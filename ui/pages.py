@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import (
@@ -46,6 +47,19 @@ def _posted_only(page: ListPage) -> int | None:
         msgbox.information(page, _("Already voided"), _("Only a posted record can be voided."))
         return None
     return int(raw["id"])
+
+
+def _void_action(
+    page: ListPage, title: str, void: Callable[[int, str], None], kind: str
+) -> Callable[[], None]:
+    """The Void… button of a list of posted records: the selected posted row, a required reason, then `void`."""
+
+    def run() -> None:
+        ident = _posted_only(page)
+        if ident is not None:
+            VoidDialog(_(title), lambda reason: void(ident, reason), kind, page).open()
+
+    return run
 
 
 def members_page(actor: Actor, parent: QWidget) -> ListPage:
@@ -147,10 +161,7 @@ def sales_page(actor: Actor, parent: QWidget) -> ListPage:
         if ident is not None:
             show_receipt(actor, page, ident, duplicate=True)
 
-    def void() -> None:
-        ident = _posted_only(page)
-        if ident is not None:
-            VoidDialog(_("Void sale"), lambda r: sales.void_sale(actor, ident, r), "sale", page).open()
+    void = _void_action(page, N_("Void sale"), lambda ident, r: sales.void_sale(actor, ident, r), "sale")
 
     page.add_action(lambda: _("New sale…"), new_sale, actor.can("sales.post"))
     page.add_action(lambda: _("Receipt…"), receipt, actor.can("reports.read"))
@@ -182,12 +193,9 @@ def show_receipt(actor: Actor, parent: QWidget, sale_id: int | None, duplicate: 
 def payouts_page(actor: Actor, parent: QWidget) -> ListPage:
     page = ListPage(actor, "payouts", parent)
 
-    def void() -> None:
-        ident = _posted_only(page)
-        if ident is not None:
-            VoidDialog(
-                _("Void payout"), lambda r: payouts.void_payout(actor, ident, r), "payout", page
-            ).open()
+    void = _void_action(
+        page, N_("Void payout"), lambda ident, r: payouts.void_payout(actor, ident, r), "payout"
+    )
 
     page.add_action(
         lambda: _("New payout…"),
@@ -201,12 +209,9 @@ def payouts_page(actor: Actor, parent: QWidget) -> ListPage:
 def taxes_page(actor: Actor, parent: QWidget) -> ListPage:
     page = ListPage(actor, "tax_payments", parent)
 
-    def void() -> None:
-        ident = _posted_only(page)
-        if ident is not None:
-            VoidDialog(
-                _("Void tax payment"), lambda r: taxes.void_payment(actor, ident, r), "tax_payment", page
-            ).open()
+    void = _void_action(
+        page, N_("Void tax payment"), lambda ident, r: taxes.void_payment(actor, ident, r), "tax_payment"
+    )
 
     page.add_action(
         lambda: _("Record payment…"),
