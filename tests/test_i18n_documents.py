@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from babel.messages.pofile import read_po
 
 import reports
 from coop.permissions import SYSTEM
-from tests.reports.conftest import flat, pdf_text
+from tests.reports.conftest import DEMO_PARAMS, flat, pdf_text
 from tests.test_i18n import LOCALES
 
-PARAMS = {
-    "receipt": {"sale_id": 1, "fmt": "a5"},
-    "statement": {"member_id": 1, "start": date(2025, 1, 1), "end": date(2025, 12, 31)},
-    "tax-filing": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
-    "production": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
-    "safety": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
-    "mercury": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
-    "census": {"end": date(2025, 12, 31)},
-    "custody": {"sale_id": 2},
-    "annual": {"year": 2025},
-}
+PARAMS = DEMO_PARAMS
 
 
 def _english_phrases() -> list[str]:

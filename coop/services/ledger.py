@@ -7,7 +7,7 @@ from datetime import date
 
 from peewee import fn
 
-from coop.models import JournalEntry, Member, Posting
+from coop.models import JournalEntry, Posting
 from coop.permissions import Actor
 
 TREASURY = ("cash", "mobile_money", "bank")  # one account per payment method
@@ -97,7 +97,3 @@ def unbalanced_entries() -> list[int]:
         .tuples()
     )
     return [s for (s,) in q]
-
-
-def member_name(member_id: int) -> str:
-    return Member.get_by_id(member_id).full_name

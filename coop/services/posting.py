@@ -13,7 +13,7 @@ from coop.chain import PostingLine
 from coop.errors import NotFound, ValidationError
 from coop.models import JournalEntry, database
 from coop.permissions import Actor
-from coop.services import audit
+from coop.services import audit, records
 
 
 def post(
@@ -88,10 +88,5 @@ def payment_minor(amount: Decimal | str, day: date, method: str) -> int:
         raise ValidationError("amount", "The amount must be greater than zero.")
     if method not in ledger.TREASURY:
         raise ValidationError("method", "Unknown payment method {method}.", method=method)
-    check_day(day)
+    records.check_not_future(day)
     return minor
-
-
-def check_day(day: date) -> None:
-    if day > date.today():
-        raise ValidationError("date", "The date {date} is in the future.", date=day.isoformat())

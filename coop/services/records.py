@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from peewee import IntegrityError, Model
@@ -62,8 +62,13 @@ def require_choice(values: dict[str, Any], name: str, choices: tuple[str, ...] |
 
 
 def require_past(values: dict[str, Any], name: str) -> None:
-    day = values.get(name)
-    if day is not None and (day.date() if hasattr(day, "date") else day) > date.today():
+    if values.get(name) is not None:
+        check_not_future(values[name], name)
+
+
+def check_not_future(day: date, name: str = "date") -> None:
+    """Books record what happened: a date (or date and time) after today is refused."""
+    if (day.date() if isinstance(day, datetime) else day) > date.today():
         raise ValidationError(name, "The date {date} is in the future.", date=str(day))
 
 

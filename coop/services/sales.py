@@ -12,7 +12,7 @@ from coop.chain import PostingLine
 from coop.errors import NotFound, ValidationError
 from coop.models import Buyer, LotOwner, Member, ProductionLot, ReceiptCounter, Sale, SaleLot, database
 from coop.permissions import Actor
-from coop.services import posting, settings, taxes
+from coop.services import posting, records, settings, taxes
 
 PAYMENT_METHODS = ("cash", "mobile_money", "bank")
 
@@ -94,7 +94,7 @@ def _load_lots(lot_ids: Sequence[int]) -> list[ProductionLot]:
 
 
 def _check_terms(inp: SaleInput, local: str) -> tuple[int, int]:
-    posting.check_day(inp.date)
+    records.check_not_future(inp.date)
     if inp.payment_method not in PAYMENT_METHODS:
         raise ValidationError("payment_method", "Unknown payment method {method}.", method=inp.payment_method)
     price = money.to_minor(money.parse_decimal(inp.unit_price, "unit_price"), inp.currency)

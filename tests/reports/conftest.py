@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -16,6 +17,20 @@ LOCALES = {
     "fr": ("fr_CD", "CDF", "CD"),
     "es": ("es_BO", "BOB", "BO"),
     "en": ("en_GH", "GHS", "GH"),
+}
+
+
+# One document of every kind from the demo cooperative (year 2025), keyword arguments of reports.build.
+DEMO_PARAMS = {
+    "receipt": {"sale_id": 1, "fmt": "a5"},
+    "statement": {"member_id": 1, "start": date(2025, 1, 1), "end": date(2025, 12, 31)},
+    "tax-filing": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
+    "production": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
+    "safety": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
+    "mercury": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
+    "census": {"end": date(2025, 12, 31)},
+    "custody": {"sale_id": 2},
+    "annual": {"year": 2025},
 }
 
 

@@ -14,7 +14,7 @@ from coop.errors import PermissionDenied
 from coop.models import Member
 from coop.permissions import SYSTEM, Actor
 from coop.services import ledger, payouts, reporting, statements, taxes
-from tests.reports.conftest import flat, fonts, nb, pdf_text
+from tests.reports.conftest import DEMO_PARAMS, flat, fonts, nb, pdf_text
 
 START, END = date(2026, 1, 1), date(2026, 1, 31)
 
@@ -107,17 +107,7 @@ def test_lang_parameter_switches_formats(coop, lang, word):
 
 
 def test_every_kind_renders_from_the_demo(demo_db):
-    params = {
-        "receipt": {"sale_id": 1, "fmt": "80mm"},
-        "statement": {"member_id": 1, "start": date(2025, 1, 1), "end": date(2025, 12, 31)},
-        "tax-filing": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
-        "production": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
-        "safety": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
-        "mercury": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
-        "census": {"end": date(2025, 12, 31)},
-        "custody": {"sale_id": 2},
-        "annual": {"year": 2025},
-    }
+    params = {**DEMO_PARAMS, "receipt": {"sale_id": 1, "fmt": "80mm"}}
     assert set(params) == set(reports.KINDS)
     i18n.set_language(reports.document_locale(reporting.header(), None)[0])
     page_one = i18n._("Page {page} of {total}").split("{total}")[0].format(page=1)  # in the coop's language
