@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from dataclasses import dataclass  # noqa: E402
-from datetime import date  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
 from decimal import Decimal  # noqa: E402
 
 import pytest  # noqa: E402
@@ -16,6 +16,14 @@ from coop import i18n  # noqa: E402
 from coop.db import open_database  # noqa: E402
 from coop.permissions import SYSTEM  # noqa: E402
 from coop.services import production, registry, sales, settings, taxes  # noqa: E402
+
+# A placeholder for "tomorrow", resolved when the test runs: a date computed while tests are collected goes
+# stale when the run crosses midnight.
+TOMORROW = object()
+
+
+def resolve_dates(values: dict) -> dict:
+    return {k: (date.today() + timedelta(days=1) if v is TOMORROW else v) for k, v in values.items()}
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Registers and lots: validation naming the field, unique numbers, traceable lot references, workflows."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -9,6 +9,7 @@ from coop.errors import PermissionDenied, StateError, ValidationError
 from coop.models import AuditLog, Incident, ProductionLot
 from coop.permissions import SYSTEM, Actor
 from coop.services import production, registry, safety
+from tests.conftest import TOMORROW, resolve_dates
 
 
 def _lot(coop, **kw):
@@ -20,7 +21,7 @@ def _lot(coop, **kw):
         owners=[(coop.members[0], 10000)],
         grade=Decimal(800),
     )
-    base.update(kw)
+    base.update(resolve_dates(kw))
     return production.LotInput(**base)
 
 
@@ -44,7 +45,7 @@ def test_lot_references_are_site_date_sequence(coop):
         (dict(owners=[(999, 10000)]), "owners"),
         (dict(site_id=999), "site"),
         (dict(mineral_id=999), "mineral"),
-        (dict(date=date.today() + timedelta(days=2)), "date"),
+        (dict(date=TOMORROW), "date"),
         (dict(mercury_g=Decimal(-1)), "mercury"),
     ],
 )

@@ -1,6 +1,6 @@
 """Sales: computation, posting (receipt numbers, ledger, chain, lots sold), voids and bad input."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,6 +10,7 @@ from coop.errors import NotFound, PermissionDenied, StateError, ValidationError
 from coop.models import ProductionLot, Sale
 from coop.permissions import SYSTEM, Actor
 from coop.services import ledger, sales, settings, taxes
+from tests.conftest import TOMORROW, resolve_dates
 
 
 def test_gold_is_priced_per_gram_of_fine_gold(coop):
@@ -89,7 +90,7 @@ def _input(coop, lots, **kw):
         unit_price=Decimal(90),
         exchange_rate=Decimal(2850),
     )
-    base.update(kw)
+    base.update(resolve_dates(kw))
     return sales.SaleInput(**base)
 
 
@@ -101,7 +102,7 @@ def _input(coop, lots, **kw):
         (dict(unit_price=Decimal(0)), "unit_price"),
         (dict(unit_price=Decimal(-5)), "unit_price"),
         (dict(currency="ZZZ"), "currency"),
-        (dict(date=date.today() + timedelta(days=1)), "date"),
+        (dict(date=TOMORROW), "date"),
         (dict(payment_method="cheque"), "payment_method"),
         (dict(buyer_id=999), "buyer"),
     ],
