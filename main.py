@@ -38,13 +38,20 @@ def selftest(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--selftest" in argv:
+        return selftest(argv)
+    from coop import options
+
+    args = options.desktop(argv)
+    if args is not None:  # no command: the desktop application, without the command line's imports
+        from ui.app import run_app
+
+        return run_app(argv, args)
     from coop import cli
     from reports.cli import register
 
     register()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--selftest" in argv:
-        return selftest(argv)
     code = cli.run(argv)
     if code != -1:
         return code
@@ -56,4 +63,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):  # the bundle's worker processes (chain.verify --jobs) start here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(main())

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
-from coop import i18n
+from coop import i18n, options
 from coop.errors import CoopError, ValidationError
 from coop.i18n import _
 from coop.permissions import ROLES, Actor
@@ -76,16 +76,20 @@ def _day(text: str) -> date:
         ) from None
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            _("“{value}” is not a whole number of 1 or more.").format(value=text)
+        )
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="coopledger",
         description=_("CoopLedger: books, traceability and tax filings for artisanal mining cooperatives."),
     )
-    p.add_argument("--db", help=_("database file (default: in the user data directory)"))
-    p.add_argument("--data-dir", help=_("folder for the database and backups"))
-    p.add_argument("--portable", action="store_true", help=_("keep the data beside the program (USB stick)"))
-    p.add_argument("--lang", help=_("language: en, fr, es, pt, sw (xx = pseudo-localization)"))
-    p.add_argument("--measure-startup", action="store_true", help=_("print start-up time and exit"))
+    options.add_to(p)
     p.add_argument(
         "--selftest",
         action="store_true",
@@ -121,7 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help=_("replace the database by a verified backup (the current file is kept aside)")
     )
     s.add_argument("file")
-    sub.add_parser("verify", help=_("integrity check, ledger balance and hash chain"))
+    s = sub.add_parser("verify", help=_("integrity check, ledger balance and hash chain"))
+    s.add_argument(
+        "--full",
+        action="store_true",
+        help=_("also check every index against its table (SQLite integrity_check: slow on large files)"),
+    )
+    s.add_argument(
+        "--jobs", type=_positive, help=_("processes checking the chain at once (default: one per core)")
+    )
     sub.add_parser("summary", help=_("print the cooperative's summary"))
     s = sub.add_parser("user", help=_("manage accounts"))
     us = s.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
@@ -287,9 +299,9 @@ def _verify(args: argparse.Namespace, actor: Actor) -> int:
     from coop.models import database
     from coop.services import ledger
 
-    problems = db.integrity_problems(database.obj)
+    problems = db.integrity_problems(database.obj, full=args.full)
     unbalanced = ledger.unbalanced_entries()
-    result = chain.verify()
+    result = chain.verify(args.jobs)
     for p in problems:
         print(_("Database problem: {detail}").format(detail=p))
     if unbalanced:

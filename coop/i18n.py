@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from copy import copy
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import NumberFormatError
-from babel.numbers import format_decimal as _babel_decimal
-from babel.numbers import parse_decimal as _babel_parse_decimal
+if TYPE_CHECKING:
+    from decimal import Decimal
 
-from coop import money
+# babel and coop.money (decimal) are imported where a number, date or locale is formatted, not here: the
+# sign-in window translates its texts before they are needed (docs/PERFORMANCE.md, start-up).
 
 DOMAIN = "coop"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -111,6 +109,10 @@ def is_rtl(lang: str | None = None) -> bool:
     lang = lang or _language
     if lang == RTL_PSEUDO:
         return True
+    if lang in LANGUAGES:  # the shipped catalogues, all left to right (tests/test_i18n.py asks babel)
+        return False
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(lang).character_order == "right-to-left"
     except (ValueError, UnknownLocaleError):
@@ -141,6 +143,12 @@ def babel_locale(locale: str) -> str:
 
 def format_money(minor: int, currency: str, locale: str) -> str:
     """Amount in minor units (rounded once by money.py) in the locale's currency format, ISO digits."""
+    from copy import copy
+
+    from babel import Locale
+
+    from coop import money
+
     loc = Locale.parse(babel_locale(locale))
     pattern = copy(loc.currency_formats["standard"])
     d = money.digits(currency)
@@ -150,6 +158,10 @@ def format_money(minor: int, currency: str, locale: str) -> str:
 
 def format_amount(minor: int, currency: str, locale: str) -> str:
     """Amount without the currency symbol, with exactly the currency's digits."""
+    from babel.numbers import format_decimal as _babel_decimal
+
+    from coop import money
+
     d = money.digits(currency)
     pattern = "#,##0" + ("." + "0" * d if d else "")
     return _babel_decimal(
@@ -162,6 +174,8 @@ def format_amount(minor: int, currency: str, locale: str) -> str:
 
 def format_decimal(value: Decimal | int, locale: str, places: int | None = None) -> str:
     """A plain number in the locale (grouping, decimal sign); fixed places when given."""
+    from babel.numbers import format_decimal as _babel_decimal
+
     if places is None:
         return _babel_decimal(value, locale=babel_locale(locale))
     pattern = "#,##0" + ("." + "0" * places if places else "")
@@ -170,6 +184,8 @@ def format_decimal(value: Decimal | int, locale: str, places: int | None = None)
 
 def format_qty(milli: int, unit: str, locale: str, places: int = 3) -> str:
     """A quantity stored in thousandths, with its unit, e.g. '12,500 g'."""
+    from coop import money
+
     return f"{format_decimal(money.milli_to_qty(milli), locale, places)}\u00a0{unit}"
 
 
@@ -191,6 +207,9 @@ def format_datetime(value: datetime | str, locale: str, fmt: str = "medium") -> 
 
 def parse_number(text: str, locale: str, field: str) -> Decimal:
     """Parse a number typed in the user's locale (e.g. '2 850,5' in fr) or raise a field error."""
+    from babel.numbers import NumberFormatError
+    from babel.numbers import parse_decimal as _babel_parse_decimal
+
     from coop.errors import ValidationError
 
     try:

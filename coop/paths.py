@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 APP = "CoopLedger"
 DB_NAME = "coopledger.sqlite"
 
@@ -23,6 +21,8 @@ def data_dir(override: str | None = None, portable: bool = False) -> Path:
         return Path(override).expanduser().resolve()
     if portable:
         return app_dir() / "data"
+    from platformdirs import user_data_dir  # here: with --db or --data-dir the start-up does not need it
+
     return Path(user_data_dir(APP, APP, roaming=False))
 
 

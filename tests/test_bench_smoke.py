@@ -90,3 +90,22 @@ def test_lot_import_still_refuses_a_stored_reference(coop, tmp_path):
         imports.import_lots(SYSTEM, csv_path)
     assert [(e.row, e.field) for e in info.value.errors] == [(2, "reference"), (4, "reference")]
     assert ProductionLot.select().count() == 1
+
+
+def test_lot_import_checks_stored_references_before_each_batch_is_written(coop, tmp_path, monkeypatch):
+    # references are looked up a batch at a time: a stored one must be reported at its row, never reach
+    # the INSERT (the UNIQUE index would fail the whole import with a raw IntegrityError)
+    from coop.errors import ErrorList
+    from coop.services import imports
+
+    monkeypatch.setattr(imports, "BATCH", 2)
+    taken = ProductionLot.get_by_id(coop.lot()).reference
+    rows = [f"KAM-20260105-{n},2026-01-05,KAM,Gold,1,800,M001" for n in (901, 902)]
+    rows += [f"{taken},2026-01-05,KAM,Gold,1,800,M001", "KAM-20260105-903,2026-01-05,KAM,Gold,1,800,M001"]
+    rows += ["KAM-20260105-904,2026-01-05,KAM,Nothing,1,800,M001"]
+    csv_path = tmp_path / "lots.csv"
+    csv_path.write_text("reference,date,site_code,mineral,quantity,grade,owners\n" + "\n".join(rows) + "\n")
+    with pytest.raises(ErrorList) as info:
+        imports.import_lots(SYSTEM, csv_path)
+    assert [(e.row, e.field) for e in info.value.errors] == [(4, "reference"), (6, "mineral")]
+    assert ProductionLot.select().count() == 1

@@ -459,6 +459,14 @@ def test_pseudo_localization():
     assert i18n.is_rtl("ar") and i18n.is_rtl("fa")
 
 
+@pytest.mark.parametrize("lang", sorted(i18n.LANGUAGES))
+def test_shipped_languages_direction_agrees_with_babel(lang):
+    # is_rtl answers for the shipped languages without importing babel (start-up): babel must agree
+    from babel import Locale
+
+    assert i18n.is_rtl(lang) == (Locale.parse(lang).character_order == "right-to-left")
+
+
 # --- formats from the cooperative's locale ----------------------------------------------------------
 
 NNBSP, NBSP = "\u202f", "\u00a0"

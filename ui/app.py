@@ -1,4 +1,5 @@
-"""Application start: global options, database, QApplication (translator, locale, direction), login, main window."""
+"""Application start: the sign-in window painted from a plain read of the database, the rest loaded behind it
+(database, formats, services), then the main window with its language."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 
 def _process_age() -> float:
@@ -22,125 +24,49 @@ def _process_age() -> float:
 
 START = time.perf_counter() - _process_age()
 
-from PySide6.QtCore import QLocale, QSize, Qt, QTimer  # noqa: E402
+# Only what the sign-in window needs is imported here: peewee, the models, the services, babel and argon2
+# load once it is painted, while the user types (measured in bench/run.py case 1, docs/PERFORMANCE.md).
+from PySide6.QtCore import QLocale, QSize, QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QIcon  # noqa: E402
-from PySide6.QtWidgets import (  # noqa: E402
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QDialog  # noqa: E402
 
-from coop import i18n  # noqa: E402
-from coop.errors import CoopError, ValidationError  # noqa: E402
+from coop import i18n, peek  # noqa: E402
+from coop.errors import CoopError  # noqa: E402
 from coop.i18n import _  # noqa: E402
-from coop.permissions import Actor  # noqa: E402
-from coop.services import settings, users  # noqa: E402
-from ui import fmt, qt_i18n  # noqa: E402
+from ui import qt_i18n  # noqa: E402
+from ui.login import LoginDialog  # noqa: E402
+
+if TYPE_CHECKING:
+    import argparse
+
+    from peewee import SqliteDatabase
+
+    from coop.permissions import Actor
+
+
+def apply_texts(app: QApplication, lang: str) -> None:
+    """gettext language, Qt's own strings (qtbase_<lang> where Qt ships one) and the text direction."""
+    i18n.set_language(lang)
+    qt_i18n.install(lang)  # qtbase_<lang>.qm where Qt ships one, else our catalogue (Swahili buttons)
+    rtl = i18n.is_rtl(lang)
+    if rtl != QGuiApplication.isRightToLeft():  # (touching Qt.* builds PySide's Qt enums: not at start-up)
+        from PySide6.QtCore import Qt
+
+        app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+
+
+def apply_formats() -> None:
+    """Number and date formats: the cooperative's locale adapted to the language (needs the database)."""
+    from ui import fmt
+
+    fmt.Context.refresh()
+    QLocale.setDefault(QLocale(i18n.babel_locale(fmt.Context.locale)))
 
 
 def apply_language(app: QApplication, lang: str) -> None:
-    """gettext language, Qt's own strings (qtbase_<lang> where Qt ships one), QLocale and direction."""
-    i18n.set_language(lang)
-    qt_i18n.install(lang)  # qtbase_<lang>.qm where Qt ships one, else our catalogue (Swahili buttons)
-    fmt.Context.refresh()
-    QLocale.setDefault(QLocale(i18n.babel_locale(fmt.Context.locale)))
-    app.setLayoutDirection(
-        Qt.LayoutDirection.RightToLeft if i18n.is_rtl(lang) else Qt.LayoutDirection.LeftToRight
-    )
-
-
-class LoginDialog(QDialog):
-    """User name + password; on first run (no accounts) it creates the first manager account."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.first_run = users.count_users() == 0
-        self.actor: Actor | None = None
-        self.needs_coop = _coop_name() is None
-        name = _coop_name() or ""
-        self.setWindowTitle(_("Sign in — {name}").format(name=name or "CoopLedger"))
-        self.intro = QLabel(self, wordWrap=True)
-        self.username = QLineEdit(self, objectName="username")
-        self.password = QLineEdit(self, objectName="password", echoMode=QLineEdit.EchoMode.Password)
-        self.confirm = QLineEdit(self, objectName="confirm", echoMode=QLineEdit.EchoMode.Password)
-        self.error = QLabel(self, objectName="login_error", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.coop_name = QLineEdit(self, objectName="coop_name")
-        self.currency = QLineEdit("CDF", self, objectName="currency")
-        self.locale = QLineEdit("fr_CD", self, objectName="locale")
-        form = QFormLayout()
-        if self.needs_coop:
-            form.addRow(_("Cooperative name"), self.coop_name)
-            form.addRow(_("Ledger currency"), self.currency)
-            form.addRow(_("Number and date format (e.g. fr_CD)"), self.locale)
-        else:
-            for unused in (self.coop_name, self.currency, self.locale):
-                unused.hide()
-        form.addRow(_("User name"), self.username)
-        form.addRow(_("Password"), self.password)
-        if self.first_run:
-            form.addRow(_("Password again"), self.confirm)
-            self.intro.setText(_("No account exists yet. Create the first manager account."))
-        else:
-            self.confirm.hide()
-            self.intro.setText(_("Sign in to {name}.").format(name=name or "CoopLedger"))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            _("Create account") if self.first_run else _("Sign in")
-        )
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.intro)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
-        self.setMinimumWidth(380)
-
-    def submit(self) -> None:
-        name, password = self.username.text().strip(), self.password.text()
-        try:
-            if self.first_run:
-                if password != self.confirm.text():
-                    raise ValidationError("confirm", "The two passwords differ.")
-                if self.needs_coop:
-                    settings.validate(
-                        {
-                            "name": self.coop_name.text(),
-                            "currency": self.currency.text().upper(),
-                            "locale": self.locale.text(),
-                        }
-                    )
-                users.add_user(None, name, password, "manager")
-            self.actor = users.login(name, password)
-            if self.needs_coop:
-                settings.save(
-                    self.actor,
-                    name=self.coop_name.text(),
-                    currency=self.currency.text(),
-                    locale=self.locale.text(),
-                )
-                fmt.Context.refresh()
-        except CoopError as exc:
-            self.error.setText(exc.message())
-            self.password.selectAll()
-            self.password.setFocus()
-            return
-        self.accept()
-
-
-def _coop_name() -> str | None:
-    from coop.models import Cooperative
-
-    row = Cooperative.select().first()
-    return row.name if row else None
+    """Texts and formats of a language (start-up after sign-in, and the runtime language menu)."""
+    apply_texts(app, lang)
+    apply_formats()
 
 
 def install_excepthook() -> None:
@@ -218,6 +144,8 @@ def open_main(app: QApplication, actor: Actor, lang: str | None):
     window = MainWindow(actor)
 
     def switch(code: str) -> None:
+        from coop.services import users
+
         apply_language(app, code)
         window.retranslate()
         if actor.user_id is not None:
@@ -227,43 +155,97 @@ def open_main(app: QApplication, actor: Actor, lang: str | None):
     return window
 
 
-def _print_startup() -> None:
-    """`--measure-startup`: seconds since the process started, then the heavy modules already imported."""
-    import json
-
-    heavy = sorted(m for m in ("matplotlib", "reportlab") if m in sys.modules)
-    print(f"{time.perf_counter() - START:.3f}")
-    print(json.dumps({"heavy_modules": heavy}))  # machine-read by bench/run.py
+def _heavy() -> list[str]:
+    return sorted(m for m in ("matplotlib", "reportlab") if m in sys.modules)
 
 
-def run_app(argv: list[str]) -> int:
-    from coop import cli, db, paths
+def _parse(argv: list[str]) -> argparse.Namespace:
+    from coop import options
 
-    args, _rest = cli.build_parser().parse_known_args(argv)
-    try:
-        database = db.open_database(paths.database_path(args.db, args.data_dir, args.portable))
-    except CoopError as exc:
-        print(exc.message(), file=sys.stderr)
-        return 2
+    args = options.desktop(argv)
+    if args is None:  # e.g. an abbreviated option: the full command-line parser knows it
+        from coop import cli
+
+        args, _rest = cli.build_parser().parse_known_args(argv)
+    return args
+
+
+def _open(path: Path) -> SqliteDatabase:
+    from coop import db
+
+    return db.open_database(path)
+
+
+def run_app(argv: list[str], args: argparse.Namespace | None = None) -> int:
+    """Sign-in window painted from a plain read of the file, then the rest loads; after sign-in, the main
+    window. `args`: `argv` already parsed. Exit code 0, or 2 when the database cannot be opened (said on
+    stderr or in a dialog)."""
+    from coop import paths
+
+    args = args or _parse(argv)
+    path = paths.database_path(args.db, args.data_dir, args.portable)
+    opened: list[SqliteDatabase] = []
+    status = [0]
+    look = peek.peek(path)
+    if (
+        look is None
+    ):  # new, older or newer schema, or unreadable: create / upgrade / say why, before any window
+        try:
+            opened.append(_open(path))
+        except CoopError as exc:
+            print(exc.message(), file=sys.stderr)
+            return 2
+        look = peek.look(opened[0].execute_sql)
     app = make_app(sys.argv[:1])
-    fmt.Context.refresh()
-    lang = args.lang or fmt.Context.locale.split("_")[0]
-    apply_language(app, lang)
-    install_excepthook()
-    login = LoginDialog()
-    if getattr(args, "measure_startup", False):
-        login.show()
-        QGuiApplication.processEvents()
-        login.repaint()
-        QTimer.singleShot(0, lambda: (_print_startup(), app.exit(0)))
-        code = app.exec()
-        database.close()
-        return code
-    if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
-        database.close()
-        return 0
-    window = open_main(app, login.actor, args.lang)
-    window.show()
-    code = app.exec()
-    database.close()
-    return code
+    apply_texts(app, args.lang or i18n.language_of(look.locale))
+
+    def prepare() -> bool:
+        """The rest of the start, once the window is painted: database, formats, services, error dialog."""
+        try:
+            if not opened:
+                opened.append(_open(path))
+        except CoopError as exc:
+            from ui import msgbox
+
+            msgbox.warning(login, _("CoopLedger cannot start"), exc.message())
+            status[0] = 2
+            login.reject()
+            return False
+        apply_formats()
+        from coop.services import users  # noqa: F401  (argon2: ready for the first sign-in)
+
+        return True
+
+    install_excepthook()  # (the hook imports its dialog only when something goes wrong)
+    login = LoginDialog(look=look, prepare=prepare)
+    login.show()
+    QGuiApplication.processEvents()
+    login.repaint()  # painted now, before the rest loads
+    try:
+        if args.measure_startup:  # read by bench/run.py, which also times the first line's arrival
+            heavy = _heavy()
+            print(f"{time.perf_counter() - START:.3f}", flush=True)
+
+            def measured() -> None:
+                import json
+
+                ok = False
+                try:
+                    ok = login.prepare()
+                    ready = time.perf_counter() - START
+                    report = {"heavy_modules": heavy, "ready": round(ready, 3), "heavy_ready": _heavy()}
+                    print(json.dumps(report))
+                finally:  # a bug in the loading must not leave a measuring process waiting forever
+                    app.exit(0 if ok else 2)
+
+            QTimer.singleShot(0, measured)
+            return app.exec()
+        QTimer.singleShot(0, login.prepare)
+        if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+            return status[0]
+        window = open_main(app, login.actor, args.lang)
+        window.show()
+        return app.exec()
+    finally:
+        for database in opened:
+            database.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -83,6 +82,8 @@ def _compensate_none_reference() -> None:
     reference, then releases it: every call costs None one reference, and after enough translations
     Python 3.11 aborts with "none_dealloc" (measured: -1 per call; tests/test_qt_i18n.py). Give the
     reference back. If a later PySide fixes the bug, this only keeps None (immortal in practice) alive."""
+    import ctypes  # here, not at start-up: only the Swahili buttons come through this translator
+
     ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
 
 

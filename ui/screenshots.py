@@ -76,7 +76,8 @@ def main(lang: str = "en") -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     QCoreApplication.setOrganizationName("CoopLedgerScreenshots")
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
-    from ui.app import LoginDialog, apply_language, make_app, open_main
+    from ui.app import apply_language, make_app, open_main
+    from ui.login import LoginDialog
 
     make_app([])
     fmt.Context.refresh()

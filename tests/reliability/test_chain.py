@@ -68,9 +68,15 @@ def attacked(chain_file, tmp_path):
 
 
 def verify(path: Path) -> chain.VerifyResult:
+    """One walk's result; the chain cut into ranges checked apart (as worker processes do) must agree."""
     handle = db.open_database(path)
     try:
-        return chain.verify()
+        whole = chain.verify(jobs=1)
+        last_seq = chain.head()[0]
+        for jobs in (2, 7):
+            split = chain._combine([chain._walk(low, high) for low, high in chain.ranges(last_seq, jobs)])
+            assert split == whole, (jobs, split, whole)
+        return whole
     finally:
         handle.close()
 
@@ -279,3 +285,53 @@ def test_cli_verify_names_the_first_broken_record(attacked):
     assert out.returncode == 1
     assert f"#{seq} " in out.stdout and "Chain broken at" in out.stdout
     assert "finality trigger missing" in out.stdout  # the dropped triggers are reported too
+
+
+def test_ranges_cover_the_chain_once():
+    for last_seq in (0, 1, 5, 999, 1000, 248_754):
+        for jobs in (1, 2, 3, 8):
+            parts = chain.ranges(last_seq, jobs)
+            seqs = [seq for low, high in parts for seq in range(low, high + 1)]
+            assert seqs == list(range(1, last_seq + 1))
+            assert len(parts) == max(1, min(jobs, last_seq))
+
+
+@pytest.mark.parametrize("seq", [LINKS // 2, LINKS // 2 + 1])
+def test_a_link_deleted_at_a_range_boundary_is_found_there(attacked, seq):
+    path, conn = attacked
+    (entry_id,) = conn.execute("SELECT id FROM journal_entry WHERE seq = ?", (seq,)).fetchone()
+    conn.execute("DELETE FROM posting WHERE entry_id = ?", (entry_id,))
+    conn.execute("DELETE FROM journal_entry WHERE id = ?", (entry_id,))
+    result = verify(path)  # with 2 ranges: 1..500 and 501..1000
+    assert (result.ok, result.broken_seq, result.reason) == (False, seq, "missing link")
+
+
+@pytest.mark.parametrize("seq", [LINKS // 2, LINKS // 2 + 1])
+def test_a_link_changed_at_a_range_boundary_is_found_there(attacked, seq):
+    path, conn = attacked
+    conn.execute("UPDATE journal_entry SET memo = memo || 'x' WHERE seq = ?", (seq,))
+    result = verify(path)
+    assert (result.ok, result.broken_seq, result.reason) == (False, seq, "contents changed")
+
+
+def test_worker_processes_give_the_single_walks_result(attacked):
+    path, conn = attacked
+    handle = db.open_database(path)
+    try:
+        assert chain.verify(jobs=2) == chain.verify(jobs=1) and chain.verify(jobs=2).ok
+        conn.execute("UPDATE posting SET amount_minor = amount_minor + 1 WHERE entry_id = ?", (LINKS - 3,))
+        broken = chain.verify(jobs=2)
+        assert not broken.ok and broken == chain.verify(jobs=1)
+    finally:
+        handle.close()
+
+
+def test_cli_verify_full_and_jobs(chain_file, tmp_path):
+    from tests.reliability.harness import cli
+
+    path = tmp_path / "copy.sqlite"
+    shutil.copyfile(chain_file, path)
+    out = cli("--db", str(path), "verify", "--full", "--jobs", "2")
+    assert out.returncode == 0 and f"OK: {LINKS} records verified" in out.stdout, out.stderr
+    out = cli("--db", str(path), "--lang", "fr", "verify", "--jobs", "0")
+    assert out.returncode == 1 and "n’est pas un nombre entier égal ou supérieur à 1" in out.stderr

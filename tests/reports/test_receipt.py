@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 import reports
-from coop import i18n
+from coop import i18n, money
 from coop.errors import PermissionDenied
 from coop.models import Sale
 from coop.permissions import SYSTEM, Actor
@@ -144,7 +144,7 @@ def test_qr_payload_decodes_to_the_stored_sale(coop, tmp_path, fmt):
     decoded = _decode_qr(reports.build("receipt", SYSTEM, sale_id=sale_id, fmt=fmt), tmp_path)
     expected = (
         f"COOPLEDGER;R={sale.series}/{sale.receipt_no};D={sale.date.isoformat()};"
-        f"T={i18n.money.from_minor(sale.gross_minor, sale.currency)};C={sale.currency};H={sale.chain_hash[:10]}"
+        f"T={money.from_minor(sale.gross_minor, sale.currency)};C={sale.currency};H={sale.chain_hash[:10]}"
     )
     assert decoded == [expected]
 

@@ -13,7 +13,8 @@ from coop.permissions import SYSTEM
 from tests.test_i18n import _is_words
 from tests.test_i18n_layout import _visible_text_widgets, layout_problems
 from ui import dialogs
-from ui.app import LoginDialog, apply_language
+from ui.app import apply_language
+from ui.login import LoginDialog
 from ui.mainwindow import MainWindow
 from ui.sale import SaleDialog
 

@@ -10,7 +10,8 @@ from coop.permissions import SYSTEM
 from coop.services import demo, tables, users
 from tests.ui.helpers import type_text
 from ui import fmt
-from ui.app import LoginDialog, open_main
+from ui.app import open_main
+from ui.login import LoginDialog
 from ui.mainwindow import visible_areas
 
 
