@@ -176,6 +176,18 @@ def _open(path: Path) -> SqliteDatabase:
     return db.open_database(path)
 
 
+def _daily_backup(database: SqliteDatabase, parent: QDialog) -> None:
+    """The first start of a day backs the file up (as the command line does); a failure only warns."""
+    from coop import backups
+
+    try:
+        backups.start_of_day(database)
+    except CoopError as exc:
+        from ui import msgbox
+
+        msgbox.warning(parent, _("Today's backup was not made"), exc.message())
+
+
 def run_app(argv: list[str], args: argparse.Namespace | None = None) -> int:
     """Sign-in window painted from a plain read of the file, then the rest loads; after sign-in, the main
     window. `args`: `argv` already parsed. Exit code 0, or 2 when the database cannot be opened (said on
@@ -212,6 +224,8 @@ def run_app(argv: list[str], args: argparse.Namespace | None = None) -> int:
             login.reject()
             return False
         apply_formats()
+        if look.coop_name is not None:
+            _daily_backup(opened[0], login)
         from coop.services import users  # noqa: F401  (argon2: ready for the first sign-in)
 
         return True

@@ -139,3 +139,14 @@ def test_sign_in_runs_the_deferred_loading_first(qtbot, coop_file):
         assert calls == [1] and dlg.actor is not None and dlg.actor.role == "manager"
     finally:
         handle.close()
+
+
+def test_the_first_start_of_a_day_backs_the_file_up(coop_file):
+    from datetime import date
+
+    out = start("--db", str(coop_file), "--measure-startup")
+    assert out.returncode == 0, out.stderr
+    backup = coop_file.parent / "backups" / f"daily-{date.today().isoformat()}.sqlite"
+    assert backup.is_file()
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT name FROM cooperative").fetchone() == ("Startup Coop",)
