@@ -109,3 +109,27 @@ def test_lot_import_checks_stored_references_before_each_batch_is_written(coop, 
         imports.import_lots(SYSTEM, csv_path)
     assert [(e.row, e.field) for e in info.value.errors] == [(4, "reference"), (6, "mineral")]
     assert ProductionLot.select().count() == 1
+
+
+def test_lot_import_reports_a_repeated_bad_cell_on_every_row(coop, tmp_path):
+    # the per-cell parsers remember their results by text, never their errors
+    from coop.errors import ErrorList
+    from coop.services import imports
+
+    rows = [
+        "2026-01-05,KAM,Gold,1,800,M001:abc",
+        "2026-01-05,KAM,Gold,1,800,M001:100",
+        "2026-01-05,KAM,Gold,1,800,M001:abc",
+        "2099-01-05,KAM,Gold,1,800,M001",
+        "2099-01-05,KAM,Gold,1,800,M001",
+    ]
+    csv_path = tmp_path / "lots.csv"
+    csv_path.write_text("date,site_code,mineral,quantity,grade,owners\n" + "\n".join(rows) + "\n")
+    with pytest.raises(ErrorList) as info:
+        imports.import_lots(SYSTEM, csv_path)
+    assert [(e.row, e.field) for e in info.value.errors] == [
+        (2, "owners"),
+        (4, "owners"),
+        (5, "date"),
+        (6, "date"),
+    ]
