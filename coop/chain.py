@@ -302,33 +302,25 @@ def _walk(low: int, high: int) -> _Part:
         prev = row.hash if row else ""  # a missing predecessor: the previous range names it
     expected_seq, checked = low, 0
     seen: Seen = {}
+
+    def broken(seq: int, ref: str, reason: str) -> _Part:
+        return _Part(checked, prev, seen, VerifyResult(False, checked, prev, seq, ref, reason))
+
     for rows in _batches(low, high):
         postings = _postings_for([r["id"] for r in rows])
         sources = _sources_for(rows)
         for r in rows:
             if r["seq"] != expected_seq:
-                return _Part(
-                    checked,
-                    prev,
-                    seen,
-                    VerifyResult(False, checked, prev, expected_seq, _ref(r), N_("missing link")),
-                )
+                return broken(expected_seq, _ref(r), N_("missing link"))
             reason = _check_link(r, prev, postings[r["id"]], sources)
             if reason:
-                return _Part(
-                    checked, prev, seen, VerifyResult(False, checked, prev, r["seq"], _ref(r), reason)
-                )
+                return broken(r["seq"], _ref(r), reason)
             _note(seen, r)
             prev, expected_seq, checked = r["hash"], expected_seq + 1, checked + 1
     if expected_seq <= high:  # the range ends in a gap: the link found after it stands where it should be
         nxt = _raw(JournalEntry, "seq > ?", [high], "ORDER BY seq LIMIT 1")
         if nxt:
-            return _Part(
-                checked,
-                prev,
-                seen,
-                VerifyResult(False, checked, prev, expected_seq, _ref(nxt[0]), N_("missing link")),
-            )
+            return broken(expected_seq, _ref(nxt[0]), N_("missing link"))
     return _Part(checked, prev, seen, None)
 
 
