@@ -91,6 +91,7 @@ class LoginDialog(QDialog):
         lay.addWidget(self.error)
         lay.addLayout(buttons)
         self.setMinimumWidth(380)
+        (self.coop_name if self.needs_coop else self.username).setFocus()  # the first field shown
 
     def prepare(self) -> bool:
         """Run the start-up's deferred loading now, once; False when it failed (it has said why)."""

@@ -109,6 +109,7 @@ def test_first_run_creates_manager(qtbot, db):
     qtbot.addWidget(dlg)
     assert dlg.first_run
     dlg.show()
+    assert dlg.focusWidget() is dlg.coop_name  # the first field of the form
     type_text(dlg.coop_name, "Coopérative Test")
     assert dlg.coop_name.text() == "Coopérative Test"
     qtbot.keyClicks(dlg.username, "amina")
@@ -159,3 +160,6 @@ def test_login_shows_only_its_fields(qtbot, demo_db):
     dlg.show()
     assert dlg.username.isVisible() and dlg.password.isVisible()
     assert not any(w.isVisible() for w in (dlg.confirm, dlg.coop_name, dlg.currency, dlg.locale))
+    assert dlg.focusWidget() is dlg.username
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)  # no Cancel button: Escape (or closing the window) cancels
+    assert dlg.result() == LoginDialog.DialogCode.Rejected and not dlg.isVisible()
