@@ -18,7 +18,10 @@ def find_lots_model() -> tuple[Callable[[], Any] | None, str]:
         return None, "ui not present"
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from coop.permissions import SYSTEM
+    from ui.none_guard import keep_none_alive
     from ui.tablemodel import ListModel
+
+    keep_none_alive()  # as the application does: PySide6 6.12.0 drops a None reference per void call
 
     return (lambda: ListModel(SYSTEM, "lots")), ""
 
@@ -73,3 +76,34 @@ def measure(factory: Callable[[], Any]) -> tuple[float, float, float, int]:
     growth = _rss_mb() - before
     view.close()
     return first, last, growth, rows
+
+
+def measure_main_window() -> tuple[float, float]:
+    """Case 8: (seconds from building a manager's main window to it painted on the dashboard page, seconds
+    until the dashboard's charts are drawn — its figures are computed on a worker thread meanwhile)."""
+    from PySide6.QtWidgets import QApplication
+
+    from coop.permissions import Actor
+    from ui import fmt
+    from ui.mainwindow import MainWindow
+    from ui.work import wait_for_work
+
+    app = QApplication.instance() or QApplication([])
+    fmt.Context.refresh()
+    t0 = time.perf_counter()
+    window = MainWindow(Actor("manager", "manager"))
+    page = window.show_area("dashboard")
+    window.resize(1360, 820)
+    window.show()
+    app.processEvents()
+    window.repaint()
+    painted = time.perf_counter() - t0
+    _pump_until(app, lambda: page.canvas is not None and not page._ticket, limit=60.0)
+    # the charts are drawn at matplotlib's next idle moment (draw_idle): wait for that drawing
+    _pump_until(app, lambda: not getattr(page.canvas, "_draw_pending", False), limit=60.0)
+    charts = time.perf_counter() - t0
+    wait_for_work()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return painted, charts

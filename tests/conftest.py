@@ -6,6 +6,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from ui.none_guard import keep_none_alive  # noqa: E402
+
+keep_none_alive()  # PySide6 6.12.0 drops a None reference per void call; a test run makes very many
+
 from dataclasses import dataclass  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
 from decimal import Decimal  # noqa: E402

@@ -213,6 +213,9 @@ def run_app(argv: list[str], args: argparse.Namespace | None = None) -> int:
 
     def prepare() -> bool:
         """The rest of the start, once the window is painted: database, formats, services, error dialog."""
+        from ui.none_guard import keep_none_alive
+
+        keep_none_alive()  # (a few hundred void Qt calls happen before this: far from the ~5,000 that abort)
         try:
             if not opened:
                 opened.append(_open(path))

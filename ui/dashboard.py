@@ -29,13 +29,17 @@ class DashboardPage(QWidget):
         self.year.setCurrentIndex(self.year.findData(latest))
         self.year.currentIndexChanged.connect(self.draw)
         self.title = QLabel(self)
+        self.status = QLabel(self, objectName="dashboard_status")
         top = QHBoxLayout()
         top.addWidget(self.title)
+        top.addWidget(self.status)
         top.addStretch(1)
         top.addWidget(self.year)
         self.lay = QVBoxLayout(self)
         self.lay.addLayout(top)
         self._dirty = True
+        self._ticket = 0  # the latest request for figures: older answers are dropped
+        self._shown: dashboard.Dashboard | None = None
         OPS.changed.connect(self._on_changed)
 
     def _on_changed(self, changes: ChangeSet) -> None:
@@ -62,14 +66,35 @@ class DashboardPage(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Dashboard"))
-        if self.canvas is not None:
-            self.draw()
+        if self._ticket:
+            self.status.setText(_("Computing the figures…"))
+        if self._shown is not None:
+            self._render(self._shown)  # the same figures, new words and number formats
 
     def draw(self) -> None:
+        """Ask for the year's figures on a worker thread (a second on a million lots): the window stays
+        usable and paints at once; the charts are drawn when the figures arrive (bench case 8)."""
+        from ui.work import run_in_background
+
         self._dirty = False
         self.title.setText(_("Dashboard"))
+        self.status.setText(_("Computing the figures…"))
+        self._ticket += 1
+        ticket, actor, year = self._ticket, self.actor, self.year.currentData()
+
+        def arrived(d: dashboard.Dashboard) -> None:
+            if ticket == self._ticket:
+                self._ticket = 0
+                self.status.setText("")
+                self._render(d)
+
+        run_in_background(
+            self, "", lambda _progress, _cancelled: dashboard.build(actor, year), arrived, quiet=True
+        )
+
+    def _render(self, d: dashboard.Dashboard) -> None:
+        self._shown = d
         canvas = self._ensure_canvas()
-        d = dashboard.build(self.actor, self.year.currentData())
         self.figure.clear()
         axes = self.figure.subplots(2, 3)
         months = [m[5:] for m in d.months]

@@ -68,6 +68,9 @@ def _receipt(actor, window, sale_id: int | None) -> None:
 
 
 def main(lang: str = "en") -> int:
+    from ui.none_guard import keep_none_alive
+
+    keep_none_alive()
     OUT.mkdir(parents=True, exist_ok=True)
     msgbox.SUPPRESS = True
     tmp = Path(tempfile.mkdtemp(prefix="coop-shots-"))

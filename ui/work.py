@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from coop.errors import CoopError
@@ -49,36 +49,52 @@ class _Worker(QObject):
 class _Receiver(QObject):
     """Lives in the UI thread so the worker's signals arrive queued (never run on the worker)."""
 
-    def __init__(self, parent: QWidget, dialog: QProgressDialog, done: Callable[[Any], None] | None) -> None:
+    def __init__(
+        self, parent: QWidget, dialog: QProgressDialog | None, done: Callable[[Any], None] | None
+    ) -> None:
         super().__init__(parent)
         self.parent_widget, self.dialog, self.done = parent, dialog, done
         self.cancelled = False
 
     @Slot(int, int)
     def progress(self, done: int, total: int) -> None:
-        self.dialog.setMaximum(total)
-        self.dialog.setValue(done)
+        if self.dialog is not None:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(done)
 
     @Slot(object)
     def finished(self, result: Any) -> None:
-        self.dialog.reset()
+        if self.dialog is not None:
+            self.dialog.reset()
         if self.done is not None and not self.cancelled:
             self.done(result)
 
     @Slot(str, str)
     def failed(self, message: str, details: str) -> None:
-        self.dialog.reset()
+        if self.dialog is not None:
+            self.dialog.reset()
         msgbox.warning(self.parent_widget, _("The work stopped"), message, details)
 
 
 def run_in_background(
-    parent: QWidget, label: str, job: Job, done: Callable[[Any], None] | None = None
-) -> tuple[QThread, QProgressDialog]:
-    """Start `job(progress, cancelled)` on a thread; a window-modal progress dialog offers Cancel."""
-    dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
-    dialog.setMinimumDuration(300)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    thread = QThread(parent)
+    parent: QWidget,
+    label: str,
+    job: Job,
+    done: Callable[[Any], None] | None = None,
+    *,
+    quiet: bool = False,
+) -> tuple[QThread, QProgressDialog | None]:
+    """Start `job(progress, cancelled)` on a thread; a window-modal progress dialog offers Cancel, unless
+    `quiet` (work the user did not ask for, e.g. the dashboard's figures: the window stays usable)."""
+    dialog = None
+    if not quiet:
+        dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
+        dialog.setMinimumDuration(300)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    thread = QThread()  # no parent: a window closed during the work must not destroy a running thread
+    _RUNNING.add(thread)
+    if not _RUNNING_HOOKED:
+        _hook_quit()
     worker = _Worker(job)
     worker.moveToThread(thread)
     receiver = _Receiver(parent, dialog, done)
@@ -86,11 +102,32 @@ def run_in_background(
     worker.progress.connect(receiver.progress)
     worker.finished.connect(receiver.finished)
     worker.failed.connect(receiver.failed)
-    dialog.canceled.connect(worker.cancel.set)
-    dialog.canceled.connect(lambda: setattr(receiver, "cancelled", True))
+    if dialog is not None:
+        dialog.canceled.connect(worker.cancel.set)
+        dialog.canceled.connect(lambda: setattr(receiver, "cancelled", True))
     worker.finished.connect(thread.quit)
     worker.failed.connect(thread.quit)
     thread.finished.connect(worker.deleteLater)
+    thread.finished.connect(lambda: _RUNNING.discard(thread))
+    thread.finished.connect(thread.deleteLater)
     thread._worker = worker  # type: ignore[attr-defined]  # keep alive with the thread
     thread.start()
     return thread, dialog
+
+
+_RUNNING: set[QThread] = set()  # started and not finished: kept alive here, whatever happens to their window
+_RUNNING_HOOKED = False
+
+
+def _hook_quit() -> None:
+    """At quit, let running work end: Qt aborts the process when a running QThread is destroyed."""
+    global _RUNNING_HOOKED
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(wait_for_work)
+        _RUNNING_HOOKED = True
+
+
+def wait_for_work() -> None:
+    for thread in list(_RUNNING):
+        thread.wait()

@@ -29,27 +29,34 @@ def build(actor: Actor, year: int) -> Dashboard:
     actor.require("read.all")
     lo, hi = f"{year}-01-01", f"{year}-12-31"
     out = Dashboard(months=[f"{year}-{m:02d}" for m in range(1, 13)])
+    # One pass over the year's lots for both the production chart and the gold under the mercury ratio
+    # (two passes took 1.2 s of the dashboard's 1.9 s at 1,000,000 lots; substr, not strftime, for the
+    # month of an ISO date text: bench case 8).
     q = (
-        "SELECT n.name, n.unit, strftime('%Y-%m', l.date), SUM(l.qty_milli) FROM production_lot l"
-        " JOIN mineral n ON n.id = l.mineral_id WHERE l.status != 'voided' AND l.date BETWEEN ? AND ?"
-        " GROUP BY n.id, 3"
+        "SELECT n.name, n.unit, n.grade_kind, substr(l.date, 1, 7), SUM(l.qty_milli),"
+        " SUM(l.qty_milli * CASE WHEN l.grade_milli > 0 THEN l.grade_milli / 1000000.0 ELSE 1 END)"
+        " FROM production_lot l JOIN mineral n ON n.id = l.mineral_id"
+        " WHERE l.status != 'voided' AND l.date BETWEEN ? AND ? GROUP BY n.id, 4"
     )
-    for name, unit, month, qty in database.execute_sql(q, [lo, hi]).fetchall():
+    au: dict[str, float] = {}
+    for name, unit, grade_kind, month, qty, fine in database.execute_sql(q, [lo, hi]).fetchall():
         out.production.setdefault(name, {})[month] = int(qty)
         out.units[name] = unit
+        if unit == "g" and "gold" in name.lower():  # fine gold where the grade is a fineness
+            au[month] = au.get(month, 0) + (fine if grade_kind == "fineness" else qty)
     out.sales = _pairs(
-        "SELECT strftime('%Y-%m', date), SUM(gross_local_minor) FROM sale"
+        "SELECT substr(date, 1, 7), SUM(gross_local_minor) FROM sale"
         " WHERE state = 'posted' AND date BETWEEN ? AND ? GROUP BY 1",
         [lo, hi],
     )
     out.tax_due = _pairs(
-        "SELECT strftime('%Y-%m', e.date), -SUM(p.amount_minor) FROM posting p JOIN journal_entry e"
+        "SELECT substr(e.date, 1, 7), -SUM(p.amount_minor) FROM posting p JOIN journal_entry e"
         " ON e.id = p.entry_id WHERE p.account = 'tax_payable' AND e.kind IN ('sale', 'void')"
         " AND e.source_type = 'sale' AND e.date BETWEEN ? AND ? GROUP BY 1",
         [lo, hi],
     )
     out.tax_paid = _pairs(
-        "SELECT strftime('%Y-%m', date), SUM(amount_minor) FROM tax_payment"
+        "SELECT substr(date, 1, 7), SUM(amount_minor) FROM tax_payment"
         " WHERE state = 'posted' AND date BETWEEN ? AND ? GROUP BY 1",
         [lo, hi],
     )
@@ -58,15 +65,8 @@ def build(actor: Actor, year: int) -> Dashboard:
         [lo, hi],
     )
     hg = _pairs(
-        "SELECT strftime('%Y-%m', date), SUM(grams_milli) FROM mercury_entry"
+        "SELECT substr(date, 1, 7), SUM(grams_milli) FROM mercury_entry"
         " WHERE kind = 'used' AND date BETWEEN ? AND ? GROUP BY 1",
-        [lo, hi],
-    )
-    au = _pairs(
-        "SELECT strftime('%Y-%m', l.date), SUM(l.qty_milli * CASE WHEN n.grade_kind = 'fineness'"
-        " AND l.grade_milli > 0 THEN l.grade_milli / 1000000.0 ELSE 1 END) FROM production_lot l"
-        " JOIN mineral n ON n.id = l.mineral_id WHERE n.unit = 'g' AND lower(n.name) LIKE '%gold%'"
-        " AND l.status != 'voided' AND l.date BETWEEN ? AND ? GROUP BY 1",
         [lo, hi],
     )
     out.mercury_per_gold = {m: hg.get(m, 0) / au[m] for m in out.months if au.get(m)}
