@@ -54,7 +54,9 @@ def stacked_bars(
     horizontal: bool = False,
     fmt: Callable[[float], str] | None = None,
 ) -> Image:
-    """Bars per category stacked by series (e.g. months × sites, categories × severities)."""
+    """Bars per category stacked by series (e.g. months × sites, categories × severities); beyond
+    MAX_SERIES series the smallest are summed as one "Others" series (a federation has 200 sites)."""
+    series = _capped(series)
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 2.4 if not horizontal else 2.8))
     base = [0.0] * len(categories)
@@ -82,6 +84,23 @@ def stacked_bars(
     if not horizontal and len(categories) > 6:
         ax.tick_params(axis="x", labelrotation=45)
     return _image(fig, width_mm)
+
+
+MAX_SERIES = len(PALETTE)
+
+
+def _capped(series: dict[str, Sequence[float]]) -> dict[str, Sequence[float]]:
+    """The MAX_SERIES - 1 largest series by total, then the rest summed as "Others" (in their order)."""
+    if len(series) <= MAX_SERIES:
+        return series
+    from coop.i18n import _
+
+    ranked = sorted(series, key=lambda name: -sum(series[name]))
+    keep = set(ranked[: MAX_SERIES - 1])
+    rest = [values for name, values in series.items() if name not in keep]
+    out = {name: values for name, values in series.items() if name in keep}
+    out[_("Others ({n})").format(n=len(rest))] = [sum(column) for column in zip(*rest, strict=True)]
+    return out
 
 
 def pie(title: str, parts: dict[str, float], width_mm: float = 90) -> Image:

@@ -69,38 +69,14 @@ def production_story(ctx: Ctx, p: ProductionReport, st: dict, charts: bool = Tru
         story.append(
             para(_("{mineral} by site and month ({unit})").format(mineral=mineral, unit=unit), st["h2"])
         )
-        body: list[list[object]] = []
-        for mth in months:
-            if mth not in grid:
-                continue
-            vals = [grid[mth].get(s, 0) for s in sites]
-            body.append(
-                [
-                    month_label(ctx, mth),
-                    *[ctx.num(money.milli_to_qty(v), 3) for v in vals],
-                    ctx.num(money.milli_to_qty(sum(vals)), 3),
-                ]
-            )
-        col_tot = [sum(grid[m].get(s, 0) for m in grid) for s in sites]
-        body.append(
-            [
-                _("Total"),
-                *[ctx.num(money.milli_to_qty(v), 3) for v in col_tot],
-                ctx.num(money.milli_to_qty(sum(col_tot)), 3),
-            ]
-        )
-        n = len(sites)
-        first = 30 * mm
-        each = (WIDTH - first) / (n + 1)
-        story.append(
-            table(
-                [_("Month"), *sites, _("Total")],
-                body,
-                [first] + [each] * (n + 1),
-                st,
-                numeric=list(range(1, n + 2)),
-                total=True,
-            )
+        shown = [m for m in months if m in grid]
+        story += _grid(
+            ctx,
+            st,
+            [(month_label(ctx, m), {s: grid[m].get(s, 0) for s in sites}) for m in shown],
+            sites,
+            _("Month"),
+            _("Site"),
         )
         if charts:
             series = {s: [float(money.milli_to_qty(grid[m].get(s, 0))) for m in months] for s in sites}
@@ -118,6 +94,60 @@ def production_story(ctx: Ctx, p: ProductionReport, st: dict, charts: bool = Tru
         story.append(para(_("Sites"), st["h2"]))
         story.append(key_values(sorted(p.sites.items()), [25 * mm, WIDTH - 25 * mm], st))
     return story
+
+
+GRID_COLUMNS = 5  # value columns per table (+ Total): ~27 mm each, room for a bold "5 227 670,039"
+
+
+def _grid(
+    ctx: Ctx,
+    st: dict,
+    lines: list[tuple[str, dict[str, int]]],
+    columns: list[str],
+    line_head: str,
+    column_head: str,
+) -> list[Flowable]:
+    """Quantities (milli-units) of lines × columns with totals, e.g. months × sites. When there are more
+    columns than lines they are swapped (sites down the page, months across), and columns beyond
+    GRID_COLUMNS continue in further tables: a federation's 200 sites never squeeze a column to nothing."""
+    cells = {(line, col): values.get(col, 0) for line, values in lines for col in columns}
+    rows, cols = [line for line, _v in lines], list(columns)
+    head = line_head
+    if len(cols) > len(rows):
+        rows, cols, head = cols, rows, column_head
+        cells = {(c, r): v for (r, c), v in cells.items()}
+    row_tot = {r: sum(cells[(r, c)] for c in cols) for r in rows}
+    col_tot = {c: sum(cells[(r, c)] for r in rows) for c in cols}
+    out: list[Flowable] = []
+    parts = max(1, -(-len(cols) // GRID_COLUMNS))
+    size = -(-len(cols) // parts) if cols else 1  # even parts: 12 months -> 3 x 4, not 5 + 5 + 2
+    for start in range(0, max(len(cols), 1), size):
+        part = cols[start : start + size]
+        last = start + size >= len(cols)  # the row totals go with the last part
+        body = [
+            [r, *[ctx.num(money.milli_to_qty(cells[(r, c)]), 3) for c in part]]
+            + ([ctx.num(money.milli_to_qty(row_tot[r]), 3)] if last else [])
+            for r in rows
+        ]
+        body.append(
+            [_("Total"), *[ctx.num(money.milli_to_qty(col_tot[c]), 3) for c in part]]
+            + ([ctx.num(money.milli_to_qty(sum(col_tot.values())), 3)] if last else [])
+        )
+        n = len(part) + (1 if last else 0)
+        first = 20 * mm  # site codes and "janv. 2025"
+        header = [head, *part] + ([_("Total")] if last else [])
+        out.append(
+            table(
+                header,
+                body,
+                [first] + [(WIDTH - first) / n] * n,
+                st,
+                numeric=list(range(1, n + 1)),
+                total=True,
+            )
+        )
+        out.append(Spacer(1, 2 * mm))
+    return out
 
 
 def render_production(ctx: Ctx, p: ProductionReport) -> bytes:
@@ -327,13 +357,8 @@ def render_mercury(ctx: Ctx, m: MercuryReport) -> bytes:
     ]
     months = sorted({r.month for r in m.rows})
     sites = sorted({r.site_code for r in m.rows})
-    used = {
-        s: [
-            float(money.milli_to_qty(sum(r.used_milli for r in m.rows if r.month == mo and r.site_code == s)))
-            for mo in months
-        ]
-        for s in sites
-    }
+    used_at = {(r.month, r.site_code): r.used_milli for r in m.rows}  # one row per (month, site)
+    used = {s: [float(money.milli_to_qty(used_at.get((mo, s), 0))) for mo in months] for s in sites}
     if months:
         story += [
             Spacer(1, 3 * mm),

@@ -26,10 +26,11 @@ from coop.models import (
     Site,
     TaxPayment,
     TaxRule,
+    database,
 )
 from coop.permissions import Actor
 from coop.services import settings
-from coop.services.sales import priced_qty
+from coop.services.sales import priced_qty, priced_qty_of
 from coop.services.taxes import TaxSummary
 from coop.services.taxes import summary as tax_summary
 
@@ -302,17 +303,18 @@ class ProductionReport:
         return {k: (v[0], v[1], v[2]) for k, v in sorted(out.items())}
 
 
-def _lots_in(start: date, end: date):
-    """Lots registered in a period and not voided, with their site and mineral."""
-    return (
-        ProductionLot.select(ProductionLot, Site, Mineral)
-        .join(Site)
-        .switch(ProductionLot)
-        .join(Mineral)
-        .where(
-            (ProductionLot.date >= start) & (ProductionLot.date <= end) & (ProductionLot.status != "voided")
-        )
-    )
+# The year's lots read as plain rows, aggregated in SQL where no per-lot rounding is involved: building a
+# peewee object per lot took 4 s for 100,000 lots (production report) and 3 s again for the mercury one.
+_PRODUCTION_SQL = (
+    "SELECT substr(l.date, 1, 7), s.code, n.name, n.unit, n.grade_kind, l.qty_milli, l.grade_milli,"
+    " l.mercury_milli FROM production_lot l JOIN site s ON s.id = l.site_id"
+    " JOIN mineral n ON n.id = l.mineral_id WHERE l.date BETWEEN ? AND ? AND l.status != 'voided'"
+)
+_GOLD_LOTS_SQL = (
+    "SELECT substr(l.date, 1, 7), s.code, n.name, n.hs_code, SUM(l.qty_milli), SUM(l.retort_used), COUNT(*)"
+    " FROM production_lot l JOIN site s ON s.id = l.site_id JOIN mineral n ON n.id = l.mineral_id"
+    " WHERE l.date BETWEEN ? AND ? AND l.status != 'voided' GROUP BY 1, 2, n.id"
+)
 
 
 def production(actor: Actor, start: date, end: date) -> ProductionReport:
@@ -321,14 +323,13 @@ def production(actor: Actor, start: date, end: date) -> ProductionReport:
     _check_period(start, end)
     out = ProductionReport(start, end, sites={s.code: s.name for s in Site.select()})
     acc: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    q = _lots_in(start, end)
-    for lot in q:
-        key = (f"{lot.date:%Y-%m}", lot.site.code, lot.mineral.name, lot.mineral.unit)
-        row = acc[key]
+    cursor = database.execute_sql(_PRODUCTION_SQL, [start.isoformat(), end.isoformat()])
+    for month, site, mineral, unit, grade_kind, qty, grade, mercury_milli in cursor:
+        row = acc[(month, site, mineral, unit)]
         row[0] += 1
-        row[1] += lot.qty_milli
-        row[2] += priced_qty(lot)
-        row[3] += lot.mercury_milli
+        row[1] += qty
+        row[2] += priced_qty_of(grade_kind, qty, grade)  # rounded per lot, as each sale prices it
+        row[3] += mercury_milli
     out.rows = [ProductionRow(*k, *v) for k, v in sorted(acc.items())]
     return out
 
@@ -468,14 +469,13 @@ def mercury(actor: Actor, start: date, end: date) -> MercuryReport:
             if e.retort_used:
                 row[2] += e.grams_milli
                 row[4] += 1
-    lots = _lots_in(start, end)
-    for lot in lots:
-        if not is_gold(lot.mineral.name, lot.mineral.hs_code):
-            continue
-        row = acc[(f"{lot.date:%Y-%m}", lot.site.code)]
-        row[5] += lot.qty_milli
-        row[6] += 1 if lot.retort_used else 0
-        row[7] += 1
+    cursor = database.execute_sql(_GOLD_LOTS_SQL, [start.isoformat(), end.isoformat()])
+    for month, site, mineral, hs_code, qty, with_retort, count in cursor:
+        if is_gold(mineral, hs_code):
+            row = acc[(month, site)]
+            row[5] += qty
+            row[6] += with_retort
+            row[7] += count
     return MercuryReport(start, end, [MercuryRow(m, s, *v) for (m, s), v in sorted(acc.items())])
 
 
@@ -732,11 +732,27 @@ def annual(actor: Actor, year: int) -> AnnualReport:
     coop = settings.get()
     series = settings.fiscal_series(date(year, coop.fiscal_year_start, 1), coop.fiscal_year_start)
     start, end = settings.fiscal_year_bounds(series, coop.fiscal_year_start)
-    posted = (Sale.date >= start) & (Sale.date <= end) & (Sale.state == "posted")
-    sales = list(Sale.select().where(posted))
-    by_month: dict[str, int] = defaultdict(int)
-    for s in sales:
-        by_month[f"{s.date:%Y-%m}"] += s.gross_local_minor
+    # sums in SQL: building 200,000 Sale and 50,000 Member objects was 9 s of the report at federation scale
+    by_month: dict[str, int] = {}
+    sales_count = gross = levy = net = 0
+    cursor = database.execute_sql(
+        "SELECT substr(date, 1, 7), COUNT(*), SUM(gross_local_minor), SUM(levy_minor), SUM(net_minor)"
+        " FROM sale WHERE state = 'posted' AND date BETWEEN ? AND ? GROUP BY 1",
+        [start.isoformat(), end.isoformat()],
+    )
+    for month, count, month_gross, month_levy, month_net in cursor:
+        by_month[month] = month_gross
+        sales_count, gross, levy, net = (
+            sales_count + count,
+            gross + month_gross,
+            levy + month_levy,
+            net + month_net,
+        )
+    members_total, members_active, members_joined = database.execute_sql(
+        "SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0), COALESCE(SUM(join_date >= ?), 0) FROM member"
+        " WHERE join_date <= ?",
+        [start.isoformat(), end.isoformat()],
+    ).fetchone()
     taxes = tax_summary(actor, start, end)
     paid_out = int(
         Payout.select(fn.SUM(Payout.amount_minor))
@@ -752,20 +768,19 @@ def annual(actor: Actor, year: int) -> AnnualReport:
     )
     pos = ledger.position(actor, until=end)
     hg = mercury(actor, start, end).total()
-    members = list(Member.select().where(Member.join_date <= end))
     return AnnualReport(
         year=year,
         series=series,
         period_from=start,
         period_to=end,
-        members_active=sum(1 for m in members if m.status == "active"),
-        members_joined=sum(1 for m in members if m.join_date >= start),
-        members_total=len(members),
+        members_active=members_active,
+        members_joined=members_joined,
+        members_total=members_total,
         production=production(actor, start, end),
-        sales_count=len(sales),
-        gross_local_minor=sum(s.gross_local_minor for s in sales),
-        levy_minor=sum(s.levy_minor for s in sales),
-        net_to_members_minor=sum(s.net_minor for s in sales),
+        sales_count=sales_count,
+        gross_local_minor=gross,
+        levy_minor=levy,
+        net_to_members_minor=net,
         paid_to_members_minor=paid_out,
         taxes_due_minor=taxes.due_minor,
         taxes_paid_minor=tax_paid,

@@ -68,9 +68,14 @@ class SaleComputation:
 
 def priced_qty(lot: ProductionLot) -> int:
     """Quantity the price applies to: fine metal (gross × fineness ‰) where fineness applies, else gross."""
-    if lot.mineral.grade_kind == "fineness" and lot.grade_milli:
-        return int(money.round_to(Decimal(lot.qty_milli) * lot.grade_milli / 1_000_000, 0))
-    return lot.qty_milli
+    return priced_qty_of(lot.mineral.grade_kind, lot.qty_milli, lot.grade_milli)
+
+
+def priced_qty_of(grade_kind: str, qty_milli: int, grade_milli: int) -> int:
+    """priced_qty from a lot's stored values (reports read them as plain rows)."""
+    if grade_kind == "fineness" and grade_milli:
+        return int(money.round_to(Decimal(qty_milli) * grade_milli / 1_000_000, 0))
+    return qty_milli
 
 
 def _load_lots(lot_ids: Sequence[int]) -> list[ProductionLot]:

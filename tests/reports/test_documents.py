@@ -13,7 +13,7 @@ from coop import i18n
 from coop.errors import PermissionDenied
 from coop.models import Member
 from coop.permissions import SYSTEM, Actor
-from coop.services import ledger, payouts, reporting, statements, taxes
+from coop.services import ledger, payouts, registry, reporting, statements, taxes
 from tests.reports.conftest import DEMO_PARAMS, flat, fonts, nb, pdf_text
 
 START, END = date(2026, 1, 1), date(2026, 1, 31)
@@ -169,3 +169,24 @@ def test_report_command_writes_pdfs(demo_db, tmp_path, capsys):
     assert len(list(split.glob("statement-M*.pdf"))) == len(
         statements.members_with_activity(SYSTEM, date(2025, 12, 1), date(2025, 12, 31))
     )
+
+
+def test_production_and_mercury_reports_scale_to_a_federations_sites(coop):
+    # one column per site stopped fitting the page at a few dozen sites (reportlab refused the table at 200)
+    from reports import charts
+
+    sites = [coop.site] + [
+        registry.save_site(SYSTEM, None, code=f"S{i:03d}", name=f"Site {i}") for i in range(1, 30)
+    ]
+    for i, site in enumerate(sites):
+        coop.lot(qty=str(10 + i), site=site, day=date(2026, 1 + i % 3, 5))
+    pdf = reports.build("production", SYSTEM, start=date(2026, 1, 1), end=date(2026, 3, 31))
+    text = flat(pdf_text(pdf))
+    assert all(f"S{i:03d}" in text for i in range(1, 30))  # every site listed (down the page)
+    report = reporting.production(SYSTEM, date(2026, 1, 1), date(2026, 3, 31))
+    assert sum(r.qty_milli for r in report.rows) == sum((10 + i) * 1000 for i in range(len(sites)))
+    assert reports.build("mercury", SYSTEM, start=date(2026, 1, 1), end=date(2026, 3, 31))[:5] == b"%PDF-"
+    series = {f"S{i}": [float(i)] for i in range(25)}
+    capped = charts._capped(series)
+    assert len(capped) == charts.MAX_SERIES and list(capped)[-1] == "Others (16)"
+    assert sum(v[0] for v in capped.values()) == sum(range(25))

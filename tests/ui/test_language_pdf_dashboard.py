@@ -117,7 +117,7 @@ def test_reports_area_without_reports_module_says_so(qtbot, qapp, demo_db, monke
     assert page.list.count() == 9
     page.list.setCurrentRow(3)
     page.open_selected()
-    assert "not installed" in msgbox.SHOWN[-1][1]
+    qtbot.waitUntil(lambda: bool(msgbox.SHOWN) and "not installed" in msgbox.SHOWN[-1][1], timeout=10_000)
 
 
 def test_backup_runs_off_the_ui_thread(qtbot, qapp, demo_db, tmp_path):

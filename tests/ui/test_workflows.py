@@ -341,3 +341,24 @@ def test_manager_edits_an_account_and_unlocks_it(qtbot, ctx):
     assert not dlg.isVisible(), dlg.top_error.text()
     assert User.get_by_id(uid).role == "auditor"
     assert users.login("caissier", "another-long-pass").role == "auditor"
+
+
+def test_a_report_is_built_in_the_background_and_previewed(qtbot, demo_db):
+    import pytest
+
+    if not (ROOT / "reports" / "__init__.py").exists():
+        pytest.skip("reports/ is not part of this checkout")
+    from ui import fmt
+    from ui.pages import ReportsPage
+    from ui.pdfview import PdfPreview
+
+    fmt.Context.refresh()
+    page = ReportsPage(SYSTEM)
+    qtbot.addWidget(page)
+    page.year.setValue(2025)
+    rows = [page.list.item(i).data(256) for i in range(page.list.count())]
+    page.list.setCurrentRow(rows.index("production"))
+    page.open_selected()
+    assert not page.findChildren(PdfPreview)  # not built on the UI thread
+    qtbot.waitUntil(lambda: bool(page.findChildren(PdfPreview)), timeout=60_000)
+    assert page.findChildren(PdfPreview)[0].page_count() >= 1
