@@ -98,7 +98,7 @@ def measure_main_window() -> tuple[float, float]:
     app.processEvents()
     window.repaint()
     painted = time.perf_counter() - t0
-    _pump_until(app, lambda: page.canvas is not None and not page._ticket, limit=60.0)
+    _pump_until(app, lambda: page.canvas is not None and not page.pending, limit=60.0)
     # the charts are drawn at matplotlib's next idle moment (draw_idle): wait for that drawing
     _pump_until(app, lambda: not getattr(page.canvas, "_draw_pending", False), limit=60.0)
     charts = time.perf_counter() - t0

@@ -38,7 +38,7 @@ class DashboardPage(QWidget):
         self.lay = QVBoxLayout(self)
         self.lay.addLayout(top)
         self._dirty = True
-        self._ticket = 0  # the latest request for figures: older answers are dropped
+        self._asked = self._answered = 0  # numbers of the requests for figures: only the latest is drawn
         self._shown: dashboard.Dashboard | None = None
         OPS.changed.connect(self._on_changed)
 
@@ -64,9 +64,14 @@ class DashboardPage(QWidget):
             self.lay.addWidget(self.canvas, 1)
         return self.canvas
 
+    @property
+    def pending(self) -> bool:
+        """Figures asked for and not drawn yet."""
+        return self._answered != self._asked
+
     def retranslate(self) -> None:
         self.title.setText(_("Dashboard"))
-        if self._ticket:
+        if self.pending:
             self.status.setText(_("Computing the figures…"))
         if self._shown is not None:
             self._render(self._shown)  # the same figures, new words and number formats
@@ -79,12 +84,12 @@ class DashboardPage(QWidget):
         self._dirty = False
         self.title.setText(_("Dashboard"))
         self.status.setText(_("Computing the figures…"))
-        self._ticket += 1
-        ticket, actor, year = self._ticket, self.actor, self.year.currentData()
+        self._asked += 1
+        ticket, actor, year = self._asked, self.actor, self.year.currentData()
 
         def arrived(d: dashboard.Dashboard) -> None:
-            if ticket == self._ticket:
-                self._ticket = 0
+            if ticket == self._asked:  # an answer to an earlier request (another year) is dropped
+                self._answered = ticket
                 self.status.setText("")
                 self._render(d)
 

@@ -98,6 +98,32 @@ def test_dashboard_draws_four_charts(qtbot, qapp, demo_db):
     assert len(page.figure.axes[0].lines) == 2  # gold and cassiterite
 
 
+def test_dashboard_draws_only_the_latest_request(qtbot, qapp, demo_db, monkeypatch):
+    # figures arrive from a worker thread in any order: an answer to an earlier request must not be drawn
+    from ui import work
+    from ui.dashboard import DashboardPage
+
+    answers: list = []
+    monkeypatch.setattr(
+        work, "run_in_background", lambda parent, label, job, done, quiet: answers.append((job, done))
+    )
+    fmt.Context.refresh()
+    page = DashboardPage(users.login("manager", demo.DEMO_PASSWORD))
+    qtbot.addWidget(page)
+    page.draw()  # A
+    page.draw()  # B
+    (job_a, done_a), (job_b, done_b) = answers
+    done_b(job_b(None, None))
+    assert not page.pending and page.canvas is not None
+    drawn = page._shown
+    page.draw()  # C
+    done_a(job_a(None, None))  # A arrives last, after C was asked
+    assert page.pending and page._shown is drawn and page.status.text() == "Computing the figures…"
+    job_c, done_c = answers[2]
+    done_c(job_c(None, None))
+    assert not page.pending and page._shown is not drawn and page.status.text() == ""
+
+
 def test_reports_area_without_reports_module_says_so(qtbot, qapp, demo_db, monkeypatch):
     import builtins
 
