@@ -356,7 +356,7 @@ def ranges(last_seq: int, jobs: int) -> list[tuple[int, int]]:
     """1..last_seq cut into `jobs` consecutive ranges of (nearly) equal size."""
     jobs = max(1, min(jobs, last_seq))
     bounds = [1 + last_seq * i // jobs for i in range(jobs + 1)]
-    return [(bounds[i], bounds[i + 1] - 1) for i in range(jobs)] or [(1, 0)]
+    return [(bounds[i], bounds[i + 1] - 1) for i in range(jobs)]  # an empty chain: [(1, 0)]
 
 
 def _worker_open(path: str) -> None:

@@ -148,6 +148,11 @@ def _run(
     return ImportResult(kind, count)
 
 
+def _already_used(column: str, value: object) -> ValidationError:
+    """A number or reference taken by a stored record or an earlier row of the file."""
+    return ValidationError(column, "“{value}” is already used.", value=value)
+
+
 def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = None) -> ImportResult:
     actor.require("data.import")
     actor.require("members.write")
@@ -181,7 +186,7 @@ def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = 
         }
         registry.validate_member_row(values)
         if values["member_no"] in taken:
-            raise ValidationError("member_no", "“{value}” is already used.", value=values["member_no"])
+            raise _already_used("member_no", values["member_no"])
         taken.add(values["member_no"])
         pending.append(values)
         if len(pending) >= BATCH:
@@ -278,7 +283,7 @@ class _References:
     def take(self, given: str, site_code: str, day, rowno: int) -> str:
         if given:
             if given in self.seen:
-                raise ValidationError("reference", "“{value}” is already used.", value=given)
+                raise _already_used("reference", given)
             self.seen.add(given)
             self.unchecked[given] = rowno
             return given
@@ -303,9 +308,7 @@ class _References:
             chunk = names[start : start + self.CHUNK]
             sql = f"SELECT reference FROM production_lot WHERE reference IN ({', '.join('?' * len(chunk))})"
             for (ref,) in database.execute_sql(sql, chunk):
-                found.append(
-                    (refs[ref], ValidationError("reference", "“{value}” is already used.", value=ref))
-                )
+                found.append((refs[ref], _already_used("reference", ref)))
         return sorted(found, key=lambda item: item[0])
 
 
