@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -69,15 +70,8 @@ def production_story(ctx: Ctx, p: ProductionReport, st: dict, charts: bool = Tru
         story.append(
             para(_("{mineral} by site and month ({unit})").format(mineral=mineral, unit=unit), st["h2"])
         )
-        shown = [m for m in months if m in grid]
-        story += _grid(
-            ctx,
-            st,
-            [(month_label(ctx, m), {s: grid[m].get(s, 0) for s in sites}) for m in shown],
-            sites,
-            _("Month"),
-            _("Site"),
-        )
+        lines = [(month_label(ctx, m), grid[m]) for m in months if m in grid]
+        story += _grid(ctx, st, lines, sites, _("Month"), _("Site"))
         if charts:
             series = {s: [float(money.milli_to_qty(grid[m].get(s, 0))) for m in months] for s in sites}
             story.append(Spacer(1, 2 * mm))
@@ -102,7 +96,7 @@ GRID_COLUMNS = 5  # value columns per table (+ Total): ~27 mm each, room for a b
 def _grid(
     ctx: Ctx,
     st: dict,
-    lines: list[tuple[str, dict[str, int]]],
+    lines: list[tuple[str, Mapping[str, int]]],
     columns: list[str],
     line_head: str,
     column_head: str,
