@@ -16,14 +16,19 @@ def find_lots_model() -> tuple[Callable[[], Any] | None, str]:
     spec = importlib.util.find_spec("ui")
     if spec is None or spec.origin in (None, "namespace"):
         return None, "ui not present"
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _prepare_qt()
     from coop.permissions import SYSTEM
-    from ui.none_guard import keep_none_alive
     from ui.tablemodel import ListModel
 
-    keep_none_alive()  # as the application does: PySide6 6.12.0 drops a None reference per void call
-
     return (lambda: ListModel(SYSTEM, "lots")), ""
+
+
+def _prepare_qt() -> None:
+    """Headless Qt, and the None guard the application applies (PySide6 6.12.0 drops a reference per void call)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.none_guard import keep_none_alive
+
+    keep_none_alive()
 
 
 def _rss_mb() -> float:
@@ -81,6 +86,7 @@ def measure(factory: Callable[[], Any]) -> tuple[float, float, float, int]:
 def measure_main_window() -> tuple[float, float]:
     """Case 8: (seconds from building a manager's main window to it painted on the dashboard page, seconds
     until the dashboard's charts are drawn — its figures are computed on a worker thread meanwhile)."""
+    _prepare_qt()
     from PySide6.QtWidgets import QApplication
 
     from coop.permissions import Actor

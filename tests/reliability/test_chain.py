@@ -170,12 +170,16 @@ def _renumber(conn, from_seq: int, delta: int) -> None:
     conn.execute("UPDATE journal_entry SET seq = -seq WHERE seq < 0")
 
 
-def test_deleting_a_link_is_found_there(attacked):
-    path, conn = attacked
-    seq = random.Random(1).randint(2, LINKS - 1)
+def _delete_link(conn, seq: int) -> None:
     (entry_id,) = conn.execute("SELECT id FROM journal_entry WHERE seq = ?", (seq,)).fetchone()
     conn.execute("DELETE FROM posting WHERE entry_id = ?", (entry_id,))
     conn.execute("DELETE FROM journal_entry WHERE id = ?", (entry_id,))
+
+
+def test_deleting_a_link_is_found_there(attacked):
+    path, conn = attacked
+    seq = random.Random(1).randint(2, LINKS - 1)
+    _delete_link(conn, seq)
     result = verify(path)
     assert (result.ok, result.broken_seq, result.reason) == (False, seq, "missing link")
 
@@ -183,9 +187,7 @@ def test_deleting_a_link_is_found_there(attacked):
 def test_deleting_a_link_and_renumbering_is_found_there(attacked):
     path, conn = attacked
     seq = random.Random(2).randint(2, LINKS - 1)
-    (entry_id,) = conn.execute("SELECT id FROM journal_entry WHERE seq = ?", (seq,)).fetchone()
-    conn.execute("DELETE FROM posting WHERE entry_id = ?", (entry_id,))
-    conn.execute("DELETE FROM journal_entry WHERE id = ?", (entry_id,))
+    _delete_link(conn, seq)
     _renumber(conn, seq + 1, -1)
     result = verify(path)
     assert not result.ok and result.broken_seq == seq
@@ -299,9 +301,7 @@ def test_ranges_cover_the_chain_once():
 @pytest.mark.parametrize("seq", [LINKS // 2, LINKS // 2 + 1])
 def test_a_link_deleted_at_a_range_boundary_is_found_there(attacked, seq):
     path, conn = attacked
-    (entry_id,) = conn.execute("SELECT id FROM journal_entry WHERE seq = ?", (seq,)).fetchone()
-    conn.execute("DELETE FROM posting WHERE entry_id = ?", (entry_id,))
-    conn.execute("DELETE FROM journal_entry WHERE id = ?", (entry_id,))
+    _delete_link(conn, seq)
     result = verify(path)  # with 2 ranges: 1..500 and 501..1000
     assert (result.ok, result.broken_seq, result.reason) == (False, seq, "missing link")
 

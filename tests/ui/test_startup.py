@@ -37,10 +37,10 @@ sys.exit(code)
 """
 
 
-def start(*argv: str) -> subprocess.CompletedProcess:
+def start(*argv: str, script: str = SCRIPT) -> subprocess.CompletedProcess:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
-        [sys.executable, "-c", SCRIPT, *argv],
+        [sys.executable, "-c", script, *argv],
         capture_output=True,
         text=True,
         env=env,
@@ -104,15 +104,7 @@ sys.exit(ui.app.run_app(sys.argv[1:]))
 
 def test_a_failure_behind_the_painted_window_is_shown_and_exits_2(coop_file):
     # (in its own process: an in-process app.exec() left Qt unable to finish later background work)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run(
-        [sys.executable, "-c", FAILING_OPEN, "--db", str(coop_file), "--measure-startup"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        cwd=os.getcwd(),
-    )
+    out = start("--db", str(coop_file), "--measure-startup", script=FAILING_OPEN)
     assert out.returncode == 2, out.stderr
     shown = [line for line in out.stdout.splitlines() if line.startswith("SHOWN")]
     # the window speaks the cooperative's language (fr_CD)
