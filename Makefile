@@ -66,11 +66,11 @@ reliability: compile
 	$(PY) -m tests.reliability.campaign --kills 300 --per-process 500 --backups 100 --disk-full 300 --fuzz 1000
 
 # One PDF of each printed document from the demo cooperative, and a PNG of each first page
-# (PDFs are git-ignored, PNGs are committed). Needs Debian poppler-utils for pdftoppm.
+# (PDFs are git-ignored, PNGs are committed), rasterised at 60 dpi with pypdfium2 (a pip wheel).
 .PHONY: pdf-samples
 pdf-samples: venv
-	$(PY) -m reports.samples docs/samples
-	for f in docs/samples/*.pdf; do pdftoppm -png -r 60 -singlefile "$$f" "$${f%.pdf}"; done
+	$(PY) -m cli.samples docs/samples
+	$(PY) -c 'import pathlib, sys, pypdfium2; [pypdfium2.PdfDocument(f)[0].render(scale=60 / 72).to_pil().save(f.with_suffix(".png")) for f in sorted(pathlib.Path(sys.argv[1]).glob("*.pdf"))]' docs/samples
 # Benchmarks (issue 8): generated databases are cached in $(BENCH_DIR); delete it to rebuild them.
 BENCH_DIR ?= /tmp/coop-bench
 .PHONY: bench bench-quick
@@ -84,7 +84,7 @@ bench:
 # The PyInstaller pin matches the `build` extra in pyproject.toml (tests/test_packaging.py checks it).
 PYINSTALLER_VERSION := 6.22.3
 BUNDLE_EXE := dist/coopledger/coopledger
-BUNDLE_INPUTS := $(shell find main.py coop ui reports installer/coopledger.spec installer/bundle_rules.py \
+BUNDLE_INPUTS := $(shell find main.py coop cli ui reports installer/coopledger.spec installer/bundle_rules.py \
 	installer/icons locales -type f \( -name '*.py' -o -name '*.spec' -o -name '*.png' -o -name '*.svg' \
 	-o -name '*.ico' -o -name '*.po' \) 2>/dev/null)
 .PHONY: bundle bundle-smoke deb deb-test

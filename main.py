@@ -1,4 +1,4 @@
-"""CoopLedger entry point: command-line subcommands headless, otherwise the desktop application."""
+"""CoopLedger entry point: the desktop application when only its options are given, otherwise the command line."""
 
 from __future__ import annotations
 
@@ -25,12 +25,14 @@ def _receipt_renderer():
 
 def selftest(argv: list[str]) -> int:
     """--selftest: seed a throwaway cooperative in the data directory, sell, print a receipt, verify."""
-    from coop import cli, i18n, paths
+    from cli.app import build_parser
+    from cli.args import UsageError
+    from coop import i18n, paths
     from coop import selftest as check
 
     try:
-        args = cli.build_parser().parse_args(argv)
-    except cli.UsageError as exc:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
         print(exc, file=sys.stderr)
         return 1
     i18n.set_language(args.lang or "en")
@@ -48,18 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         from ui.app import run_app
 
         return run_app(argv, args)
-    from coop import cli
-    from reports.cli import register
+    import cli
 
-    register()
-    code = cli.run(argv)
-    if code != -1:
-        return code
-    try:
-        from ui.app import run_app
-    except ImportError:  # the desktop UI is not built yet: show what the database holds
-        return cli.run([*argv, "summary"])
-    return run_app(argv)
+    return cli.run(argv)
 
 
 if __name__ == "__main__":

@@ -122,25 +122,28 @@ def _column(table: str, name: str) -> str:
 
 
 class Chain:
-    """Appends journal entries in order with the same hashing as coop.chain.append."""
+    """Appends journal entries in order; each link's fields and hash come from coop.chain.next_link, the
+    function coop.chain.append uses, so a generated chain is hashed exactly as a posted one."""
 
     def __init__(self, writer: Writer) -> None:
         self.writer, self.seq, self.prev = writer, 0, chain.GENESIS
 
     def append(self, day: date, kind: str, stype: str, sid: int, memo: str, lines: list[PostingLine], source):
-        assert lines and sum(p.amount_minor for p in lines) == 0, lines
         self.seq += 1
-        entry = {
-            "seq": self.seq,
-            "date": day.isoformat(),
-            "kind": kind,
-            "source_type": stype,
-            "source_id": sid,
-            "memo": memo,
-            "created_by": "generator",
-        }
-        digest = chain.link_hash(self.prev, chain.payload(entry, lines, source))
-        self.writer.add(ENTRY_SQL, (self.seq, *entry.values(), self.prev, digest))
+        entry, digest = chain.next_link(
+            self.prev,
+            seq=self.seq,
+            entry_date=day,
+            kind=kind,
+            source_type=stype,
+            source_id=sid,
+            memo=memo,
+            created_by="generator",
+            postings=lines,
+            source=source,
+        )
+        columns = ("seq", "date", "kind", "source_type", "source_id", "memo", "created_by")
+        self.writer.add(ENTRY_SQL, (self.seq, *(entry[c] for c in columns), self.prev, digest))
         for p in lines:
             self.writer.add(POSTING_SQL, (self.seq, p.account, p.member_id, p.tax_rule_id, p.amount_minor))
         self.prev = digest
@@ -160,15 +163,15 @@ def _setup_reference_data(path: Path, sizes: Sizes, rng: random.Random) -> dict[
             levy_bp=LEVY_BP,
         )
         minerals = [
-            registry.save_mineral(SYSTEM, None, name=n, unit=u, grade_kind=g) for n, u, g, *_ in MINERALS
+            registry.save_mineral(SYSTEM, None, name=n, unit=u, grade_kind=g).id for n, u, g, *_ in MINERALS
         ]
         sites = [
-            registry.save_site(SYSTEM, None, code=f"S{i:03d}", name=f"Site {i}")
+            registry.save_site(SYSTEM, None, code=f"S{i:03d}", name=f"Site {i}").id
             for i in range(1, sizes.sites + 1)
         ]
         buyers = [
             (
-                registry.save_buyer(SYSTEM, None, name=f"Buyer {i}", kind=BUYER_KINDS[i % 4]),
+                registry.save_buyer(SYSTEM, None, name=f"Buyer {i}", kind=BUYER_KINDS[i % 4]).id,
                 BUYER_KINDS[i % 4],
             )
             for i in range(1, sizes.buyers + 1)
@@ -182,7 +185,7 @@ def _setup_reference_data(path: Path, sizes: Sizes, rng: random.Random) -> dict[
                     authority="DGRAD",
                     rate_bp=350,
                     valid_from=date(2020, 1, 1),
-                ),
+                ).id,
                 "DGRAD",
                 350,
                 True,
@@ -198,7 +201,7 @@ def _setup_reference_data(path: Path, sizes: Sizes, rng: random.Random) -> dict[
                     mineral=minerals[0],
                     withheld=False,
                     valid_from=date(2020, 1, 1),
-                ),
+                ).id,
                 "Province",
                 100,
                 False,

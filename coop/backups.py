@@ -13,7 +13,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from coop import chain, db
+from coop import db, verification
 from coop.errors import StorageError
 
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
@@ -131,19 +131,15 @@ def _verified_copy(source: Path, work: Path) -> tuple[Path, int, int]:
     candidate = work / "candidate.sqlite"
     shutil.copyfile(source, candidate)
     version = _raw_check(candidate, str(source))
-    handle = db.open_database(candidate, backup_dir=work)
+    # a second file: the models stay on the open database (if any) outside the verification's own binding
+    handle = db.open_database(candidate, backup_dir=work, bind=False)
     try:
-        result = chain.verify()
-        if not result.ok:
-            raise StorageError(
-                "The backup {path} fails verification at {record}: {reason}. It was not restored.",
-                path=str(source),
-                record=result.broken_source,
-                reason=result.reason,
-            )
+        report = verification.run(handle, checks=verification.RESTORE_CHECKS)
     finally:
         handle.close()
-    return candidate, version, result.checked
+    if not report.ok:
+        raise verification.BackupRejected(str(source), report.problems)
+    return candidate, version, report.links
 
 
 def _set_aside(current: Path, stamp: str) -> Path | None:

@@ -78,6 +78,35 @@ def head() -> tuple[int, str]:
     return (last.seq, last.hash) if last else (0, GENESIS)
 
 
+def next_link(
+    prev_hash: str,
+    *,
+    seq: int,
+    entry_date: date,
+    kind: str,
+    source_type: str,
+    source_id: int,
+    memo: str,
+    created_by: str,
+    postings: Sequence[PostingLine],
+    source: dict[str, Any],
+) -> tuple[dict[str, Any], str]:
+    """The stored fields and hash of link `seq` after `prev_hash`: what append() writes, for bulk writers
+    (the benchmark generator) that insert the rows themselves."""
+    if sum(p.amount_minor for p in postings) != 0 or not postings:
+        raise AssertionError(f"unbalanced journal entry: {postings}")  # a bug, never user input
+    entry = {
+        "seq": seq,
+        "date": entry_date.isoformat(),
+        "kind": kind,
+        "source_type": source_type,
+        "source_id": source_id,
+        "memo": memo,
+        "created_by": created_by,
+    }
+    return entry, link_hash(prev_hash, payload(entry, postings, source))
+
+
 def append(
     *,
     entry_date: date,
@@ -90,19 +119,19 @@ def append(
     source: dict[str, Any],
 ) -> JournalEntry:
     """Insert one balanced journal entry as the next chain link. Call inside a write transaction."""
-    if sum(p.amount_minor for p in postings) != 0 or not postings:
-        raise AssertionError(f"unbalanced journal entry: {postings}")  # a bug, never user input
     seq, prev = head()
-    entry = {
-        "seq": seq + 1,
-        "date": entry_date.isoformat(),
-        "kind": kind,
-        "source_type": source_type,
-        "source_id": source_id,
-        "memo": memo,
-        "created_by": created_by,
-    }
-    digest = link_hash(prev, payload(entry, postings, source))
+    entry, digest = next_link(
+        prev,
+        seq=seq + 1,
+        entry_date=entry_date,
+        kind=kind,
+        source_type=source_type,
+        source_id=source_id,
+        memo=memo,
+        created_by=created_by,
+        postings=postings,
+        source=source,
+    )
     row = JournalEntry.create(**entry, prev_hash=prev, hash=digest)
     Posting.insert_many(
         [
@@ -119,7 +148,7 @@ def append(
     return row
 
 
-# verify() reads with plain SQL: peewee's per-value conversion was 60% of its time (bench case 7).
+# verify() reads with plain SQL: converting every value through peewee would dominate its time.
 # Dates go through their field (cached per distinct text) and back to ISO text, so every value hashes
 # exactly as the ORM's date objects written back with isoformat() did.
 def _iso_date(field: DateField, value: Any, cache: dict[Any, Any]) -> Any:
@@ -265,7 +294,7 @@ def _records_disagreeing(seen: Seen) -> tuple[int | None, str] | None:
     posted record no link posts. Returns (post seq or None, "kind id")."""
     worst: tuple[int, str] | None = None
     for stype, model in SOURCES.items():
-        sql = f"SELECT id, state, void_reason FROM {model._meta.table_name}"  # plain rows: 250 k at scale
+        sql = f"SELECT id, state, void_reason FROM {model._meta.table_name}"  # plain rows: all are read
         for rid, state, reason in model._meta.database.execute_sql(sql):
             post_seq, void_memo = seen.get((stype, rid), (0, None))
             if not post_seq:
@@ -346,8 +375,8 @@ def _combine(parts: Sequence[_Part]) -> VerifyResult:
     return VerifyResult(True, checked, head)
 
 
-# links: below this one process is as fast. Starting the workers costs ~0.1 s on the benchmark machine, where
-# 2 processes break even at ~10,000 links (0.26 vs 0.28 s); Windows starts processes more slowly.
+# links: below this one process is as fast, because starting the workers has a fixed cost; the threshold sits
+# above the measured break-even point because Windows starts processes more slowly.
 PARALLEL_MIN = 20_000
 MAX_JOBS = 8
 

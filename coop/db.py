@@ -151,9 +151,12 @@ def busy_timeout_ms() -> int:
 
 
 def open_database(
-    path: str | os.PathLike, *, migrate: bool = True, backup_dir: Path | None = None
+    path: str | os.PathLike, *, migrate: bool = True, backup_dir: Path | None = None, bind: bool = True
 ) -> SqliteDatabase:
-    """Open (creating if needed) the database, check its pragmas, bind the models, bring the schema up."""
+    """Open (creating if needed) the database, check its pragmas, bind the models, bring the schema up.
+
+    `bind=False` opens a second file (a restore candidate) and leaves the models on the open database:
+    use the handle's models through `bound(handle)`."""
     path = str(path)
     if path != ":memory:":
         try:
@@ -177,14 +180,26 @@ def open_database(
             path=path,
             detail=str(_sqlite_cause(exc)),
         ) from exc
-    models.database.initialize(db)
+    if bind:
+        models.database.initialize(db)
     if migrate:
         try:
-            upgrade(db, backup_dir=backup_dir)
+            with bound(db):  # the migrations create tables through the models
+                upgrade(db, backup_dir=backup_dir)
         except StorageError:
             db.close()
             raise
     return db
+
+
+@contextlib.contextmanager
+def bound(handle: SqliteDatabase) -> Iterator[SqliteDatabase]:
+    """The models read and write `handle` inside the block, and whatever they were bound to before after
+    it (also when the block raises): a second file never re-points the open database's models.
+
+    The binding is the models' class attribute, so for the block it holds for every thread."""
+    with handle.bind_ctx(models.ALL_MODELS):
+        yield handle
 
 
 def _check_pragmas(db: SqliteDatabase, *, in_memory: bool) -> None:
@@ -230,8 +245,8 @@ V2_SQL = (
 )
 
 V3_SQL = (
-    # post_sale's back-dating check: newest date WHERE series = ? AND state <> 'draft' (covering index,
-    # measured: post one sale 36 ms -> 6 ms on 200,000 sales, see docs/PERFORMANCE.md)
+    # post_sale's back-dating check: newest date WHERE series = ? AND state <> 'draft' (a covering index, so
+    # posting a sale does not read every sale of the year)
     'CREATE INDEX IF NOT EXISTS "sale_series_date_state" ON "sale" ("series", "date", "state")',
 )
 
@@ -323,7 +338,8 @@ def backup_to(db: SqliteDatabase, dest: str | os.PathLike) -> Path:
                 target.close()
         os.replace(tmp, dest)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the folder is a file: there is no temp file to remove
+            tmp.unlink(missing_ok=True)
         raise StorageError(
             "The backup could not be written to {path} ({detail}).", path=str(dest), detail=exc.strerror
         ) from None
@@ -336,10 +352,25 @@ def backup_to(db: SqliteDatabase, dest: str | os.PathLike) -> Path:
 def integrity_problems(db: SqliteDatabase, *, full: bool = True) -> list[str]:
     """integrity_check (quick_check unless `full`) and foreign_key_check findings, missing finality
     triggers; empty when the file is sound. quick_check reads every page and record but does not match
-    indexes to their tables: 0.9 s instead of 9.4 s on the benchmark's 560 MB file (docs/PERFORMANCE.md)."""
-    check = "integrity_check" if full else "quick_check"
-    problems = [r[0] for r in db.execute_sql(f"PRAGMA {check}").fetchall() if r[0] != "ok"]
-    problems += [f"foreign key: {r}" for r in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
-    present = {r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    problems += [f"finality trigger missing: {name}" for name in sorted(expected_triggers() - present)]
+    indexes to their tables, which makes it several times faster on a large file."""
+    problems = sqlite_check(db, full=full)
+    problems += [f"foreign key: {r}" for r in foreign_key_violations(db)]
+    problems += [f"finality trigger missing: {name}" for name in missing_triggers(db)]
     return problems
+
+
+def sqlite_check(db: SqliteDatabase, *, full: bool = True) -> list[str]:
+    """SQLite's integrity_check (quick_check unless `full`) findings, empty when the file is sound."""
+    check = "integrity_check" if full else "quick_check"
+    return [r[0] for r in db.execute_sql(f"PRAGMA {check}").fetchall() if r[0] != "ok"]
+
+
+def foreign_key_violations(db: SqliteDatabase) -> list[tuple[Any, ...]]:
+    """foreign_key_check rows: (table, rowid, parent table, foreign key index)."""
+    return [tuple(r) for r in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
+
+
+def missing_triggers(db: SqliteDatabase) -> list[str]:
+    """Names of the finality triggers the file lacks, sorted."""
+    present = {r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return sorted(expected_triggers() - present)

@@ -42,6 +42,13 @@ class ValidationError(CoopError):
         return text
 
 
+class UnusualValue(ValidationError):
+    """A value that is possible but so rare it is most likely mistyped (e.g. three zeros too many).
+
+    The form asks the user to confirm it and calls the service again with `confirm_unusual=True`; a CSV
+    import reports it as a row error unless it is run with `confirm_unusual=True`."""
+
+
 class NotFound(CoopError):
     """A referenced record does not exist."""
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -20,9 +23,22 @@ LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "pt": "Portug
 PSEUDO = "xx"  # pseudo-localization: every string 40% longer and bracketed
 RTL_PSEUDO = "xx_RTL"
 
-_translation: _gettext.NullTranslations = _gettext.NullTranslations()
-_language = "en"
 _cache: dict[str, _gettext.NullTranslations] = {}
+
+
+class _Active(NamedTuple):
+    """A language in force: its code (or locale), its catalogue and the locale its numbers and dates use."""
+
+    language: str
+    translation: _gettext.NullTranslations
+    locale: str
+
+
+# The process-wide (UI) language, replaced whole by set_language so that a reader never sees half a switch.
+_process = _Active("en", _gettext.NullTranslations(), "en")
+# A per-context override (a document built in another language): it defaults to None in every new thread
+# (threads start with an empty context), where the process-wide language then applies, not English.
+_override: ContextVar[_Active | None] = ContextVar("coop_language", default=None)
 
 
 class _Pseudo(_gettext.NullTranslations):
@@ -78,20 +94,40 @@ def _load(lang: str) -> _gettext.NullTranslations:
     return _gettext.GNUTranslations(buffer)
 
 
-def set_language(lang: str) -> None:
-    """Switch the language of every later `_()` call (runtime switch; no process restart).
-
-    Accepts a language ('fr') or a locale ('fr_CD'); languages without a catalogue show English.
-    """
-    global _translation, _language
-    _language = lang
+def _catalogue(lang: str) -> _gettext.NullTranslations:
     if lang in (PSEUDO, RTL_PSEUDO):
-        _translation = _Pseudo()
-        return
+        return _Pseudo()
     code = language_of(lang)
     if code not in _cache:
         _cache[code] = _gettext.NullTranslations() if code == "en" else _load(code)
-    _translation = _cache[code]
+    return _cache[code]
+
+
+def set_language(lang: str) -> None:
+    """Switch the process-wide (UI) language of every later `_()` call (runtime switch; no restart).
+
+    Accepts a language ('fr') or a locale ('fr_CD'); languages without a catalogue show English. Code
+    inside `with language(...)` keeps its own language until the block ends.
+    """
+    global _process
+    _process = _Active(lang, _catalogue(lang), lang)
+
+
+@contextmanager
+def language(lang: str, locale: str | None = None) -> Iterator[None]:
+    """Translate and format in `lang` (numbers and dates in `locale`, default `lang`) inside the block only.
+
+    Affects only the current thread / context: other threads keep the process-wide language, and a
+    `set_language` made meanwhile is kept when the block ends."""
+    token = _override.set(_Active(lang, _catalogue(lang), locale or lang))
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def _active() -> _Active:
+    return _override.get() or _process
 
 
 def reset_cache() -> None:
@@ -100,13 +136,18 @@ def reset_cache() -> None:
 
 
 def current_language() -> str:
-    """The language (or locale) last given to `set_language`."""
-    return _language
+    """The language in force here: the `language()` block's, else the one last given to `set_language`."""
+    return _active().language
+
+
+def current_locale() -> str:
+    """The locale numbers and dates are formatted in by default here (see `current_language`)."""
+    return _active().locale
 
 
 def is_rtl(lang: str | None = None) -> bool:
     """Whether the language is written right to left (the pseudo-RTL mode counts)."""
-    lang = lang or _language
+    lang = lang or current_language()
     if lang == RTL_PSEUDO:
         return True
     if lang in LANGUAGES:  # the shipped catalogues, all left to right (tests/test_i18n.py asks babel)
@@ -120,15 +161,15 @@ def is_rtl(lang: str | None = None) -> bool:
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    return _active().translation.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return _active().translation.ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
-    return _translation.pgettext(context, message)
+    return _active().translation.pgettext(context, message)
 
 
 def N_(message: str) -> str:
@@ -136,12 +177,13 @@ def N_(message: str) -> str:
     return message
 
 
-def babel_locale(locale: str) -> str:
-    """A locale babel knows (pseudo locales format like English)."""
+def babel_locale(locale: str | None = None) -> str:
+    """A locale babel knows (pseudo locales format like English); None: the locale in force here."""
+    locale = locale or current_locale()
     return "en" if locale.startswith(PSEUDO) else locale
 
 
-def format_money(minor: int, currency: str, locale: str) -> str:
+def format_money(minor: int, currency: str, locale: str | None = None) -> str:
     """Amount in minor units (rounded once by money.py) in the locale's currency format, ISO digits."""
     from copy import copy
 
@@ -156,7 +198,7 @@ def format_money(minor: int, currency: str, locale: str) -> str:
     return pattern.apply(money.from_minor(minor, currency), loc, currency=currency, currency_digits=False)
 
 
-def format_amount(minor: int, currency: str, locale: str) -> str:
+def format_amount(minor: int, currency: str, locale: str | None = None) -> str:
     """Amount without the currency symbol, with exactly the currency's digits."""
     from babel.numbers import format_decimal as _babel_decimal
 
@@ -172,7 +214,7 @@ def format_amount(minor: int, currency: str, locale: str) -> str:
     )
 
 
-def format_decimal(value: Decimal | int, locale: str, places: int | None = None) -> str:
+def format_decimal(value: Decimal | int, locale: str | None = None, places: int | None = None) -> str:
     """A plain number in the locale (grouping, decimal sign); fixed places when given."""
     from babel.numbers import format_decimal as _babel_decimal
 
@@ -182,14 +224,14 @@ def format_decimal(value: Decimal | int, locale: str, places: int | None = None)
     return _babel_decimal(value, format=pattern, locale=babel_locale(locale), decimal_quantization=True)
 
 
-def format_qty(milli: int, unit: str, locale: str, places: int = 3) -> str:
+def format_qty(milli: int, unit: str, locale: str | None = None, places: int = 3) -> str:
     """A quantity stored in thousandths, with its unit, e.g. '12,500 g'."""
     from coop import money
 
     return f"{format_decimal(money.milli_to_qty(milli), locale, places)}\u00a0{unit}"
 
 
-def format_date(value: date | datetime | str, locale: str, fmt: str = "medium") -> str:
+def format_date(value: date | datetime | str, locale: str | None = None, fmt: str = "medium") -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     from babel.dates import format_date as babel_date  # (with zoneinfo) not needed to start
@@ -197,7 +239,7 @@ def format_date(value: date | datetime | str, locale: str, fmt: str = "medium") 
     return babel_date(value, format=fmt, locale=babel_locale(locale))
 
 
-def format_datetime(value: datetime | str, locale: str, fmt: str = "medium") -> str:
+def format_datetime(value: datetime | str, locale: str | None = None, fmt: str = "medium") -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     from babel.dates import format_datetime as babel_datetime
@@ -212,6 +254,10 @@ def parse_number(text: str, locale: str, field: str) -> Decimal:
 
     from coop.errors import ValidationError
 
+    # babel hands the text to Decimal, which takes exponents (1E3), underscores (1_000), NaN and other
+    # scripts' digits: refused here as in money.parse_decimal, where the CSV and command-line numbers go.
+    if any(ch == "_" or (ch.isalnum() and ch not in "0123456789") for ch in text):
+        raise ValidationError(field, "“{value}” is not a number.", value=text)
     try:
         return _babel_parse_decimal(text.strip(), locale=babel_locale(locale), strict=False)
     except (NumberFormatError, ValueError):

@@ -166,7 +166,7 @@ class Sale(Base):
         indexes = (
             (("series", "receipt_no"), True),
             # post_sale's back-dating check: newest date WHERE series = ? AND state <> 'draft'
-            # ORDER BY date DESC LIMIT 1 (covering: state is read from the index; bench case 5).
+            # ORDER BY date DESC LIMIT 1 (covering: state is read from the index, not the table).
             (("series", "date", "state"), False),
         )
 

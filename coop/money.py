@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
-from coop.errors import ValidationError
+from coop.errors import UnusualValue, ValidationError
 
-# ISO 4217 minor-unit digits for the currencies a cooperative meets. CDF has 2 by ISO even if
-# centimes are not used in practice; XOF/XAF/TZS-style currencies with 0 digits round to units.
-CURRENCY_DIGITS: dict[str, int] = {
-    "USD": 2,
-    "EUR": 2,
-    "CDF": 2,
-    "XOF": 0,
-    "XAF": 0,
-    "BOB": 2,
-    "PEN": 2,
-    "TZS": 2,
-    "GHS": 2,
-    "MZN": 2,
-    "BRL": 2,
-    "COP": 2,
-    "RWF": 0,
-    "UGX": 0,
-    "BIF": 0,
-    "KES": 2,
-    "ZMW": 2,
-    "GNF": 0,
-    "MGA": 2,
+# The number of minor-unit digits of a currency fixes the scale of every amount stored in it, so it follows
+# ISO 4217 (what banks, tax authorities and exchange-rate conversions use) and must never move under stored
+# data. babel's CLDR data gives the digits of every currency; CLDR departs from ISO 4217 only where it gives
+# the digits people usually *display*: 0 for currencies whose minor unit is out of use. The ledger keeps ISO's
+# digits for each of those: an amount keyed in whole units is just as exact with them, a converted amount or a
+# bank statement with decimals is not refused, and a change in how CLDR displays a currency cannot rescale
+# stored amounts by 100. CLDR's separate cash digits (TZS, CHF, SEK coins) are not used: accounts are not cash.
+# Each entry: ISO 4217 digits where CLDR 49 (babel 2.19) gives fewer for display.
+ISO_DIGITS_OVERRIDES: dict[str, int] = {
+    "AFN": 2,  # afghani (puls)
+    "ALL": 2,  # lek (qindarka)
+    "COP": 2,  # Colombian peso (centavos, still on bank and tax documents)
+    "HUF": 2,  # forint (fillér)
+    "IDR": 2,  # rupiah (sen)
+    "IQD": 3,  # Iraqi dinar (1,000 fils)
+    "IRR": 2,  # Iranian rial (dinar)
+    "KPW": 2,  # North Korean won (chon)
+    "LAK": 2,  # kip (att)
+    "LBP": 2,  # Lebanese pound (piastre)
+    "MGA": 2,  # ariary: ISO writes 2 although 1 ariary = 5 iraimbilanja
+    "MMK": 2,  # kyat (pya)
+    "SOS": 2,  # Somali shilling (senti)
+    "SYP": 2,  # Syrian pound (piastre)
+    "YER": 2,  # Yemeni rial (fils)
 }
+_digits_table: dict[str, int] | None = None
 QTY_SCALE = 1000  # quantities are integer thousandths of their unit (mg, 0.001 ct, g)
 RATE_SCALE = 1_000_000  # exchange rates stored as integer millionths
 BP = 10_000  # basis points in one
@@ -40,10 +44,36 @@ MAX_MINOR = 10**17  # largest amount in minor units a record may hold
 WIDE = 60  # decimal digits for products of bounded inputs: exact, never an InvalidOperation
 
 
+def _currency_digits() -> dict[str, int]:
+    """ISO 4217 digits of every currency that is legal tender somewhere today (CLDR), built on first use."""
+    global _digits_table
+    if _digits_table is None:
+        from babel.core import get_global  # money.py is imported at start-up: load CLDR data only when needed
+
+        fractions = get_global("currency_fractions")
+        default = fractions["DEFAULT"][0]
+        # Withdrawn codes (SLL, ZWL, HRK), precious metals and funds codes (XAU, XDR, BOV) are not money a
+        # cooperative keeps books in: CLDR's list of current tenders leaves them out.
+        tenders = {
+            code
+            for currencies in get_global("territory_currencies").values()
+            for code, _start, end, tender in currencies
+            if tender and end is None
+        }
+        table = {code: fractions.get(code, (default,))[0] for code in tenders}
+        _digits_table = table | ISO_DIGITS_OVERRIDES
+    return _digits_table
+
+
+def currencies() -> list[str]:
+    """Every currency code the ledger accepts, sorted."""
+    return sorted(_currency_digits())
+
+
 def digits(currency: str) -> int:
-    """Minor-unit digits of a currency; unknown codes are a user error, not a silent default."""
+    """Minor-unit digits of a currency (ISO 4217); unknown codes are a user error, not a silent default."""
     try:
-        return CURRENCY_DIGITS[currency.upper()]
+        return _currency_digits()[currency.upper()]
     except KeyError:
         raise ValidationError("currency", "Unknown currency code {code}.", code=currency) from None
 
@@ -64,23 +94,38 @@ def from_minor(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-digits(currency))
 
 
+# What a person types as a number: digits with at most one decimal point. Python's Decimal also takes
+# exponents (1E3, 1e1000000 overflows the next multiplication), underscores (1_000), NaN and other scripts'
+# digits: none of these is how a weight or a price is written, so they are refused, not reinterpreted.
+PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
 def parse_decimal(text: str | int | Decimal, field: str) -> Decimal:
     """Parse a plain decimal (dot as separator, no grouping) or raise a field error."""
     if isinstance(text, Decimal | int):
         return _bounded(Decimal(text), text, field)
     cleaned = str(text).strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    if not PLAIN_NUMBER.fullmatch(cleaned):
+        raise ValidationError(field, "“{value}” is not a number.", value=_clip(text))
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValidationError(field, "“{value}” is not a number.", value=text) from None
+        raise ValidationError(field, "“{value}” is not a number.", value=_clip(text)) from None
     return _bounded(value, text, field)
+
+
+def _clip(text: object) -> str:
+    """The value as quoted in a message: a 10,000-digit cell is not repeated in full."""
+    shown = str(text)
+    return shown if len(shown) <= 40 else shown[:37] + "…"
 
 
 def _bounded(value: Decimal, text: object, field: str) -> Decimal:
     if not value.is_finite():
-        raise ValidationError(field, "“{value}” is not a number.", value=text)
-    if abs(value) >= MAX_INPUT:
-        raise ValidationError(field, "“{value}” is too large.", value=text)
+        raise ValidationError(field, "“{value}” is not a number.", value=_clip(text))
+    # copy_abs, not abs(): abs() rounds to the context and raises decimal.Overflow on 1E+1000000
+    if value.copy_abs() >= MAX_INPUT:
+        raise ValidationError(field, "“{value}” is too large.", value=_clip(text))
     return value
 
 
@@ -90,6 +135,43 @@ def qty_to_milli(amount: Decimal | int | str, field: str = "quantity") -> int:
     milli = int(round_to(value * QTY_SCALE, 0))
     if milli <= 0:
         raise ValidationError(field, "The quantity must be greater than zero.")
+    return milli
+
+
+# The size of one production lot, per unit: (unusual above, impossible above), in whole units. A lot is what
+# a team brings to the cooperative's scale at once: grams to a few kilograms of gold, tens to thousands of
+# carats, kilograms to a truckload (about 30 t) of ore. Above the hard bound (a tonne of gold, 200 kg of
+# gemstones, a thousand tonnes of ore in one lot) the figure can only be a typing error and is refused;
+# between the bounds it is asked for again, since a few zeros too many is the usual slip.
+LOT_QTY_LIMITS: dict[str, tuple[int, int]] = {
+    "g": (10_000, 1_000_000),
+    "ct": (10_000, 1_000_000),
+    "kg": (50_000, 1_000_000),
+}
+
+
+def lot_qty_to_milli(
+    amount: Decimal | int | str, unit: str, field: str = "quantity", *, confirm_unusual: bool = False
+) -> int:
+    """A lot's quantity to thousandths, refused above its unit's hard bound and, unless confirmed, above
+    the unusual one (UnusualValue)."""
+    milli = qty_to_milli(amount, field)
+    unusual, impossible = LOT_QTY_LIMITS.get(unit, LOT_QTY_LIMITS["kg"])
+    if milli > impossible * QTY_SCALE:
+        raise ValidationError(
+            field,
+            "One lot cannot hold more than {limit} {unit}: check the quantity.",
+            limit=impossible,
+            unit=unit,
+        )
+    if milli > unusual * QTY_SCALE and not confirm_unusual:
+        raise UnusualValue(
+            field,
+            "{value} {unit} is unusually large for one lot (more than {limit} {unit}): check it, then confirm it.",
+            value=_clip(amount),
+            limit=unusual,
+            unit=unit,
+        )
     return milli
 
 

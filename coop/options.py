@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from coop.i18n import N_, _
 
 # (option, takes a value, help): the command line adds them to its parser; `desktop` reads them directly
-# (a first argparse parse costs ~2 ms of start-up: regex compiles and gettext lookups of its own texts).
+# (a first argparse parse would delay the window: regex compiles and gettext lookups of its own texts).
 OPTIONS = (
     ("--db", True, N_("database file (default: in the user data directory)")),
     ("--data-dir", True, N_("folder for the database and backups")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from coop.errors import PermissionDenied
@@ -97,11 +98,20 @@ class Actor:
                 "Your role ({role}) may not do this: {action}.", role=self.role, action=action
             )
 
-    def require_member_access(self, member_id: int) -> None:
-        """Everyone who reads all may read a member; a member only themself."""
-        if self.can("read.all") or (self.can("read.own") and self.member_id == member_id):
-            return
+    def record_scope(self, all_action: str = "read.all", *, owned: bool = True) -> int | None:
+        """Whose records this actor may see: None for all (it may `all_action`), else its own member's id.
+
+        A member account (read.own) sees only records tied to its member, and none of a kind that belongs to
+        no member (`owned=False`); anyone else is refused."""
+        if self.can(all_action):
+            return None
+        if owned and self.can("read.own") and self.member_id is not None:
+            return self.member_id
         raise PermissionDenied("You may only see your own records.")
+
+    def require_record(self, owners: Collection[int], all_action: str = "read.all") -> None:
+        """May this actor see a record that belongs to the members `owners` (a lot, sale, statement)?"""
+        self.record_scope(all_action, owned=self.member_id in owners)
 
 
 SYSTEM = Actor(username="system", role="manager")

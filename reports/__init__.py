@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,7 @@ from coop.i18n import N_
 from coop.permissions import Actor
 
 if TYPE_CHECKING:  # the data layer is imported when a document is built, not at desktop start-up
-    from coop.services import reporting
+    from coop.services.documents.header import CoopHeader
 
 KINDS: dict[str, str] = {
     "receipt": N_("Sale receipt"),
@@ -29,7 +28,7 @@ KINDS: dict[str, str] = {
 }
 
 
-def document_locale(coop: reporting.CoopHeader, lang: str | None) -> tuple[str, str]:
+def document_locale(coop: CoopHeader, lang: str | None) -> tuple[str, str]:
     """(language, formatting locale): the cooperative's by default; another language keeps its country."""
     coop_lang = coop.locale.split("_")[0]
     if not lang or lang == coop_lang or lang == coop.locale:
@@ -46,23 +45,13 @@ def document_locale(coop: reporting.CoopHeader, lang: str | None) -> tuple[str, 
     return base, "en"
 
 
-@contextmanager
-def _language(lang: str) -> Iterator[None]:
-    before = i18n.current_language()
-    i18n.set_language(lang)
-    try:
-        yield
-    finally:
-        i18n.set_language(before)
-
-
 def make_ctx(lang: str | None = None, printed: date | None = None) -> Any:
-    from coop.services import reporting
+    from coop.services.documents import header
     from reports.base import Ctx
 
-    coop = reporting.header()
+    coop = header.header()
     language, locale = document_locale(coop, lang)
-    return Ctx(coop, language, locale, printed or date.today(), reporting.chain_prefix())
+    return Ctx(coop, language, locale, printed or date.today(), header.chain_prefix())
 
 
 def _builders() -> dict[str, Callable[..., bytes]]:
@@ -79,7 +68,7 @@ def build(kind: str, actor: Actor, **params: Any) -> bytes:
     lang = params.pop("lang", None)
     printed = params.pop("printed", None)
     ctx = make_ctx(lang, printed)
-    with _language(ctx.lang):
+    with i18n.language(ctx.lang, ctx.locale):
         return builders[kind](ctx, actor, **params)
 
 
@@ -87,10 +76,12 @@ def each_statement(
     actor: Actor, start: date, end: date, lang: str | None = None
 ) -> Iterator[tuple[str, bytes]]:
     """(member number, PDF) for every member with a balance or movement: the one-file-per-member batch."""
-    from reports import documents
+    from coop.services import statements
     from reports.statement import render_statements
 
     ctx = make_ctx(lang)
-    with _language(ctx.lang):
-        for s in documents.statements_data(actor, start, end, all=True):
-            yield s.member_no, render_statements(ctx, [s])
+    for s in statements.statements_data(actor, start, end, all=True):
+        # entered per document, not across the yield: the caller's code between items keeps its language
+        with i18n.language(ctx.lang, ctx.locale):
+            pdf = render_statements(ctx, [s])
+        yield s.member_no, pdf

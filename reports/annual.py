@@ -8,7 +8,7 @@ from reportlab.platypus.flowables import Flowable
 
 from coop import money
 from coop.i18n import _
-from coop.services.reporting import AnnualReport
+from coop.services.documents.annual import AnnualReport
 from reports.base import Ctx, Layout, key_values, para, render, styles, table
 from reports.charts import pie, stacked_bars
 from reports.operations import _months, _number_fmt, month_label, production_story, safety_story

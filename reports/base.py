@@ -23,7 +23,7 @@ from reportlab.platypus.flowables import Flowable
 
 from coop import i18n
 from coop.i18n import _
-from coop.services.reporting import CoopHeader
+from coop.services.documents.header import CoopHeader
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

@@ -11,11 +11,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from coop import money
+from coop import money, vocab
 from coop.i18n import _
-from coop.services.reporting import MercuryReport, ProductionReport, SafetyReport
+from coop.services.documents.operations import MercuryReport, ProductionReport, SafetyReport
 from coop.services.safety import CATEGORIES, SEVERITIES
-from coop.workflow import STATE_LABELS
 from reports.base import Ctx, Layout, key_values, para, render, styles, table
 from reports.charts import stacked_bars
 
@@ -220,7 +219,7 @@ def safety_story(
                 i.site_code,
                 _(CATEGORIES.get(i.category, i.category)),
                 _(SEVERITIES.get(i.severity, i.severity)),
-                _(STATE_LABELS.get(i.state, i.state)),
+                vocab.label(vocab.RECORD_STATES, i.state),
                 i.actions or _("No action recorded"),
             ]
             for i in s.open

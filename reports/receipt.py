@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A5
@@ -11,15 +9,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable, HRFlowable
 
-from coop import money
-from coop.i18n import N_, _, pgettext
+from coop import money, vocab
+from coop.i18n import _, pgettext
+from coop.services.documents.receipt import ReceiptData
 from coop.services.registry import BUYER_KINDS, GRADE_KINDS
-from coop.services.reporting import ReceiptData
 from coop.words import amount_words
 from reports.base import FONT, GRID, INK, SHADE, Ctx, Layout, para, render, signature_block, styles
 
 FORMATS = ("a5", "80mm", "58mm")
-PAYMENT_METHODS = {"cash": N_("Cash"), "mobile_money": N_("Mobile money"), "bank": N_("Bank transfer")}
 ROLL_WIDTH = {"80mm": 80 * mm, "58mm": 58 * mm}
 ROLL_MARGIN = {"80mm": 4 * mm, "58mm": 3 * mm}
 
@@ -43,29 +40,35 @@ def _grade(ctx: Ctx, lot_grade: int, kind: str) -> str:
 
 
 def rate_text(ctx: Ctx, r: ReceiptData) -> str:
-    if r.currency == r.local_currency:
+    if r.figures.currency == r.figures.local_currency:
         return "—"
-    rate = money.micro_to_rate(r.rate_micro)
+    rate = money.micro_to_rate(r.figures.rate_micro)
     places = max(0, -rate.as_tuple().exponent)  # type: ignore[operator]
-    return f"1 {r.currency} = {ctx.num(rate, places)} {r.local_currency}"
+    return f"1 {r.figures.currency} = {ctx.num(rate, places)} {r.figures.local_currency}"
 
 
 def _totals(ctx: Ctx, r: ReceiptData) -> list[tuple[str, str]]:
-    rows = [(_("Gross value"), ctx.money(r.gross_minor, r.currency))]
-    if r.currency != r.local_currency:
+    rows = [(_("Gross value"), ctx.money(r.figures.gross_minor, r.figures.currency))]
+    if r.figures.currency != r.figures.local_currency:
         rows.append(
-            (_("Gross value in {currency}").format(currency=r.local_currency), ctx.money(r.gross_local_minor))
+            (
+                _("Gross value in {currency}").format(currency=r.figures.local_currency),
+                ctx.money(r.figures.gross_local_minor),
+            )
         )
     rows.append(
-        (_("Cooperative levy ({rate})").format(rate=ctx.pct(r.levy_bp)), "−" + ctx.money(r.levy_minor))
+        (
+            _("Cooperative levy ({rate})").format(rate=ctx.pct(r.figures.levy_bp)),
+            "−" + ctx.money(r.figures.levy_minor),
+        )
     )
-    for t in r.taxes:
+    for t in r.figures.taxes:
         label = f"{t.name} – {t.authority} ({ctx.pct(t.rate_bp)})"
         if t.withheld:
             rows.append((label, "−" + ctx.money(t.amount_minor)))
         else:
             rows.append((label + " " + _("(paid by the cooperative)"), ctx.money(t.amount_minor)))
-    rows.append((_("Net to members"), ctx.money(r.net_minor)))
+    rows.append((_("Net to members"), ctx.money(r.figures.net_minor)))
     return rows
 
 
@@ -84,7 +87,7 @@ def _lots_table(ctx: Ctx, r: ReceiptData, st: dict, width: float) -> Table:
     if fine:
         header.append(_("Fine qty"))
         widths.append(0.14)
-    header.append(_("Value ({currency})").format(currency=r.currency))
+    header.append(_("Value ({currency})").format(currency=r.figures.currency))
     widths.append(1 - sum(widths))
     rows = []
     for lot in r.lots:
@@ -97,12 +100,12 @@ def _lots_table(ctx: Ctx, r: ReceiptData, st: dict, width: float) -> Table:
         ]
         if fine:
             row.append(ctx.qty(lot.priced_qty_milli, lot.unit, 2))
-        row.append(ctx.amount(lot.value_minor, r.currency))
+        row.append(ctx.amount(lot.value_minor, r.figures.currency))
         rows.append(row)
-    total = [_("Total"), "", "", ctx.qty(r.qty_milli, r.lots[0].unit if r.lots else "", 2), ""]
+    total = [_("Total"), "", "", ctx.qty(r.figures.qty_milli, r.lots[0].unit if r.lots else "", 2), ""]
     if fine:
-        total.append(ctx.qty(r.priced_qty_milli, r.lots[0].unit, 2))
-    total.append(ctx.amount(r.gross_minor, r.currency))
+        total.append(ctx.qty(r.figures.priced_qty_milli, r.lots[0].unit, 2))
+    total.append(ctx.amount(r.figures.gross_minor, r.figures.currency))
     rows.append(total)
     numeric = [3, 4, 5, 6] if fine else [3, 4, 5]
     return table(header, rows, [w * width for w in widths], st, numeric=numeric, total=True)
@@ -134,11 +137,11 @@ def _price_line(ctx: Ctx, r: ReceiptData) -> str:
     unit = r.lots[0].unit if r.lots else ""
     fine = any(lot.grade_kind == "fineness" for lot in r.lots)
     per = _("per {unit} of fine metal").format(unit=unit) if fine else _("per {unit}").format(unit=unit)
-    return f"{ctx.money(r.unit_price_minor, r.currency)} {per}"
+    return f"{ctx.money(r.figures.unit_price_minor, r.figures.currency)} {per}"
 
 
 def _words(ctx: Ctx, r: ReceiptData) -> str:
-    text = amount_words(r.gross_minor, r.currency, ctx.lang)
+    text = amount_words(r.figures.gross_minor, r.figures.currency, ctx.locale)  # pt_MZ writes pt-PT
     return text[:1].upper() + text[1:]
 
 
@@ -166,9 +169,9 @@ def _a5_story(ctx: Ctx, r: ReceiptData, duplicate: bool) -> list[Flowable]:
     ]
     terms = [
         (_("Unit price"), _price_line(ctx, r)),
-        (_("Currency"), r.currency),
+        (_("Currency"), r.figures.currency),
         (_("Exchange rate"), rate_text(ctx, r)),
-        (_("Payment method"), _(PAYMENT_METHODS.get(r.payment_method, r.payment_method))),
+        (_("Payment method"), vocab.label(vocab.PAYMENT_METHODS, r.payment_method)),
     ]
     half = width / 2 - 3 * mm
     blocks = Table(
@@ -205,7 +208,7 @@ def _a5_story(ctx: Ctx, r: ReceiptData, duplicate: bool) -> list[Flowable]:
         para(_("Amount paid in words: {words}.").format(words=_words(ctx, r)), st["body"]),
     ]
     if r.state == "voided":
-        story.append(para(_("Voided: {reason}").format(reason=r.void_reason), st["bold"]))
+        story.append(para(_(vocab.VOIDED_BECAUSE).format(reason=r.void_reason), st["bold"]))
     grade = _(GRADE_KINDS.get(r.lots[0].grade_kind, "")) if r.lots else ""
     if grade and r.lots[0].grade_kind != "none":
         story.append(para(_("Grade: {kind}.").format(kind=grade), st["small"]))
@@ -253,7 +256,7 @@ def _roll_story(ctx: Ctx, r: ReceiptData, duplicate: bool, width: float, size: f
         line = [
             (
                 ctx.qty(lot.qty_milli, lot.unit, 2) + "  " + _grade(ctx, lot.grade_milli, lot.grade_kind),
-                ctx.amount(lot.value_minor, r.currency),
+                ctx.amount(lot.value_minor, r.figures.currency),
             )
         ]
         if lot.grade_kind == "fineness":
@@ -269,10 +272,10 @@ def _roll_story(ctx: Ctx, r: ReceiptData, duplicate: bool, width: float, size: f
     story.append(_pairs_table(_totals(ctx, r), st, [width * 0.55, width * 0.45], bold_last=True))
     story.append(Spacer(1, 2))
     story.append(para(_("Amount paid in words: {words}.").format(words=_words(ctx, r)), st["small"]))
-    method = _(PAYMENT_METHODS.get(r.payment_method, r.payment_method))
+    method = vocab.label(vocab.PAYMENT_METHODS, r.payment_method)
     story.append(para(_("Payment method: {method}").format(method=method), st["body"]))
     if r.state == "voided":
-        story.append(para(_("Voided: {reason}").format(reason=r.void_reason), st["bold"]))
+        story.append(para(_(vocab.VOIDED_BECAUSE).format(reason=r.void_reason), st["bold"]))
     story += [Spacer(1, 4 * mm)]
     for label in (_("Buyer"), _("Treasurer")):
         story += [
@@ -348,7 +351,3 @@ def render_receipt(ctx: Ctx, r: ReceiptData, fmt: str = "a5", duplicate: bool = 
     height = _height(ctx, lay, _roll_story(ctx, r, duplicate, inner, size)) + lay.margins[3] + 8
     lay.pagesize = (width, height)
     return render(ctx, lay, _roll_story(ctx, r, duplicate, inner, size), invariant=True)
-
-
-def amount_decimal(r: ReceiptData) -> Decimal:
-    return money.from_minor(r.gross_minor, r.currency)

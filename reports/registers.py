@@ -8,15 +8,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from coop import money
-from coop.i18n import N_, _
+from coop import money, vocab
+from coop.i18n import _
+from coop.services.documents.registers import Census, Custody
 from coop.services.registry import BUYER_KINDS, MEMBER_ROLES, MEMBER_STATUSES, SEXES
-from coop.services.reporting import Census, Custody
 from reports.base import Ctx, Layout, key_values, para, render, styles, table
 from reports.receipt import _grade
 
 WIDTH = 180 * mm
-LOT_STATUSES = {"in_stock": N_("In stock"), "sold": N_("Sold"), "voided": N_("Voided")}
 
 
 def _share(ctx: Ctx, n: int, total: int) -> str:
@@ -162,7 +161,7 @@ def render_custody(ctx: Ctx, c: Custody) -> bytes:
                         ctx.qty(lot.mercury_milli, "g", 1)
                         + ("  · " + _("retort used") if lot.retort_used else ""),
                     ),
-                    (_("Status"), _(LOT_STATUSES.get(lot.status, lot.status))),
+                    (_("Status"), vocab.label(vocab.LOT_STATES, lot.status)),
                 ],
                 [40 * mm, WIDTH - 40 * mm],
                 st,
@@ -193,8 +192,12 @@ def render_custody(ctx: Ctx, c: Custody) -> bytes:
                     (_("Buyer tax id"), s.buyer_tax_id or "—"),
                     (
                         _("Gross value"),
-                        ctx.money(s.gross_minor, s.currency)
-                        + (f"  ({ctx.money(s.gross_local_minor)})" if s.currency != ctx.currency else ""),
+                        ctx.money(s.figures.gross_minor, s.figures.currency)
+                        + (
+                            f"  ({ctx.money(s.figures.gross_local_minor)})"
+                            if s.figures.currency != ctx.currency
+                            else ""
+                        ),
                     ),
                     (_("Chain hash of the sale"), s.chain_hash[:16]),
                 ],

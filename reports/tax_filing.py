@@ -7,7 +7,7 @@ from reportlab.platypus import Spacer
 from reportlab.platypus.flowables import Flowable
 
 from coop.i18n import _
-from coop.services.reporting import TaxFilingData
+from coop.services.documents.tax_filing import TaxFilingData
 from reports.base import Ctx, Layout, key_values, para, render, signature_block, styles, table
 
 WIDTH = 180 * mm

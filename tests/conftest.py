@@ -72,7 +72,7 @@ class SmallCoop:
                 grade=Decimal(grade),
                 owners=owners,
             ),
-        )
+        ).id
 
     def sell(
         self, lot_ids, *, price="90", currency="USD", rate="2850", day=date(2026, 1, 6), buyer=None
@@ -87,19 +87,19 @@ class SmallCoop:
                 unit_price=Decimal(price),
                 exchange_rate=Decimal(rate),
             ),
-        )
+        ).id
 
 
 def make_small_coop() -> SmallCoop:
     settings.save(SYSTEM, name="Test Coop", currency="CDF", locale="fr_CD", country="CD", levy_bp=500)
     gold = registry.save_mineral(
         SYSTEM, None, name="Gold", unit="g", grade_kind="fineness", hs_code="7108.12"
-    )
+    ).id
     cass = registry.save_mineral(
         SYSTEM, None, name="Cassiterite", unit="kg", grade_kind="percent", hs_code="2609"
-    )
-    site = registry.save_site(SYSTEM, None, code="KAM", name="Kamituga")
-    site2 = registry.save_site(SYSTEM, None, code="NYA", name="Nyabibwe")
+    ).id
+    site = registry.save_site(SYSTEM, None, code="KAM", name="Kamituga").id
+    site2 = registry.save_site(SYSTEM, None, code="NYA", name="Nyabibwe").id
     members = [
         registry.save_member(
             SYSTEM,
@@ -109,14 +109,16 @@ def make_small_coop() -> SmallCoop:
             join_date=date(2024, 1, 1),
             site=site,
             sex="F" if i % 2 else "M",
-        )
+        ).id
         for i, name in enumerate(["Amani Bisimwa", "Bahati Cirhuza", "Chance Mulume", "Neema Nabintu"], 1)
     ]
-    buyer = registry.save_buyer(SYSTEM, None, name="Comptoir Muungano", kind="comptoir", licence_no="CMP-1")
-    refinery = registry.save_buyer(SYSTEM, None, name="Raffinerie", kind="refinery")
+    buyer = registry.save_buyer(
+        SYSTEM, None, name="Comptoir Muungano", kind="comptoir", licence_no="CMP-1"
+    ).id
+    refinery = registry.save_buyer(SYSTEM, None, name="Raffinerie", kind="refinery").id
     royalty = taxes.save_rule(
         SYSTEM, None, name="Royalty", authority="DGRAD", rate_bp=350, valid_from=date(2020, 1, 1)
-    )
+    ).id
     return SmallCoop(gold, cass, site, site2, members, buyer, refinery, royalty)
 
 

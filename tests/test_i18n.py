@@ -23,7 +23,7 @@ from coop.errors import ValidationError
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 SHIPPED = ["fr", "es", "pt", "sw"]
-SOURCE_DIRS = ["coop", "ui", "reports"]
+SOURCE_DIRS = ["coop", "cli", "ui", "reports"]
 
 # Translations that may equal the English id: loanwords, names and codes that the trade uses as is.
 SAME_AS_ENGLISH = {
@@ -521,7 +521,7 @@ def test_decimal_sign_differs_by_locale():
 
 @pytest.mark.parametrize("lang", SHIPPED)
 def test_cli_speaks_the_chosen_language(lang, tmp_path, capsys):
-    from coop import cli
+    import cli
     from coop.models import database
 
     try:

@@ -79,3 +79,42 @@ def test_split_parts_sum_exactly_and_stay_within_one_unit(total, weights):
 def test_split_refuses_meaningless_weights():
     with pytest.raises(ValueError):
         money.split(10, [0, 0])
+
+
+# ISO 4217 minor units, written by hand from the standard's list (not from babel/CLDR, which the code uses).
+ISO_4217_DIGITS = {
+    "XOF": 0, "XAF": 0, "CDF": 2, "TZS": 2, "UGX": 0, "RWF": 0, "GNF": 0, "BIF": 0, "BOB": 2, "PEN": 2,
+    "GHS": 2, "MZN": 2, "BRL": 2, "COP": 2, "USD": 2, "EUR": 2, "AOA": 2, "AED": 2, "ZAR": 2, "NGN": 2,
+    "SLE": 2, "CNY": 2, "GBP": 2, "CHF": 2, "KES": 2, "ZMW": 2, "MGA": 2, "JPY": 0, "KRW": 0, "CLP": 0,
+    "KWD": 3, "BHD": 3, "OMR": 3, "TND": 3, "IQD": 3, "HUF": 2, "IDR": 2, "SEK": 2, "XPF": 0,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "iso_digits"), sorted(ISO_4217_DIGITS.items()))
+def test_currency_digits_are_iso_4217(code, iso_digits):
+    assert money.digits(code) == iso_digits
+    assert money.digits(code.lower()) == iso_digits
+    assert code in money.currencies()
+
+
+@pytest.mark.parametrize("code", ["ZZZ", "XAU", "XDR", "SLL", "", "US"])
+def test_codes_that_are_no_currency_in_use_are_refused(code):
+    with pytest.raises(ValidationError) as err:
+        money.digits(code)
+    assert err.value.field == "currency"
+
+
+def test_every_current_currency_has_iso_digits():
+    codes = money.currencies()
+    assert len(codes) > 140 and codes == sorted(set(codes))
+    assert all(money.digits(c) in (0, 2, 3) for c in codes)
+    assert money.to_minor(Decimal("12.345"), "KWD") == 12345 and money.to_minor(Decimal("12.5"), "UGX") == 13
+
+
+def test_overrides_are_kept_only_where_cldr_differs_from_iso():
+    from babel.numbers import get_currency_precision
+
+    for code, iso_digits in money.ISO_DIGITS_OVERRIDES.items():
+        assert get_currency_precision(code) != iso_digits, (
+            f"{code}: CLDR agrees with ISO now, drop the override"
+        )

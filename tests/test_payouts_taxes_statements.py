@@ -17,7 +17,7 @@ def test_payout_reduces_balance_and_cannot_exceed_it(coop):
     owed = ledger.member_balance(SYSTEM, coop.members[0])
     pid = payouts.pay_member(
         SYSTEM, coop.members[0], Decimal("1000.50"), date(2026, 1, 7), "mobile_money", "MM-1"
-    )
+    ).id
     assert ledger.member_balance(SYSTEM, coop.members[0]) == owed - 100050
     assert ledger.position(SYSTEM).mobile_money == -100050
     with pytest.raises(ValidationError) as err:
@@ -100,7 +100,7 @@ def test_presets_are_marked_check_with_authority(db):
 
     settings.save(SYSTEM, name="TZ coop", currency="TZS", locale="sw_TZ", country="TZ")
     registry.save_mineral(SYSTEM, None, name="Gold", unit="g", grade_kind="fineness")
-    ids = taxes.load_presets(SYSTEM, "TZ", date(2024, 1, 1))
+    ids = taxes.load_presets(SYSTEM, "TZ", date(2024, 1, 1)).ids
     assert len(ids) == 3
     from coop.models import TaxRule
 
@@ -139,9 +139,9 @@ def test_a_rule_applied_to_sales_is_ended_not_rewritten(coop):
         taxes.save_rule(SYSTEM, coop.royalty, **{**base, "rate_bp": 400})
     assert err.value.field == "rate_bp"
     taxes.save_rule(SYSTEM, coop.royalty, **base, valid_to=date(2026, 1, 31), note="ended")
-    new = taxes.save_rule(SYSTEM, None, **{**base, "rate_bp": 400, "valid_from": date(2026, 2, 1)})
+    new = taxes.save_rule(SYSTEM, None, **{**base, "rate_bp": 400, "valid_from": date(2026, 2, 1)}).id
     assert [r.id for r in taxes.applicable_rules(coop.gold, "comptoir", date(2026, 2, 2))] == [new]
     unused = taxes.save_rule(
         SYSTEM, None, name="Fee", authority="X", rate_bp=100, valid_from=date(2020, 1, 1)
-    )
+    ).id
     taxes.save_rule(SYSTEM, unused, name="Fee", authority="X", rate_bp=150, valid_from=date(2020, 1, 1))

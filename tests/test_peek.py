@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cli.app import build_parser
 from coop import db as coopdb
 from coop import models, options, peek
-from coop.cli import build_parser
 from coop.permissions import SYSTEM
 from coop.services import settings, users
 

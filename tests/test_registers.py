@@ -26,9 +26,9 @@ def _lot(coop, **kw):
 
 
 def test_lot_references_are_site_date_sequence(coop):
-    first = production.create_lot(SYSTEM, _lot(coop))
-    second = production.create_lot(SYSTEM, _lot(coop))
-    other_day = production.create_lot(SYSTEM, _lot(coop, date=date(2026, 1, 6)))
+    first = production.create_lot(SYSTEM, _lot(coop)).id
+    second = production.create_lot(SYSTEM, _lot(coop)).id
+    other_day = production.create_lot(SYSTEM, _lot(coop, date=date(2026, 1, 6))).id
     refs = [ProductionLot.get_by_id(i).reference for i in (first, second, other_day)]
     assert refs == ["KAM-20260105-001", "KAM-20260105-002", "KAM-20260106-001"]
 
@@ -94,7 +94,9 @@ def test_members_need_unique_numbers_and_valid_fields(coop):
 
 def test_every_write_is_audited(coop):
     before = AuditLog.select().count()
-    member = registry.save_member(SYSTEM, None, member_no="M9", full_name="Neema", join_date=date(2024, 1, 1))
+    member = registry.save_member(
+        SYSTEM, None, member_no="M9", full_name="Neema", join_date=date(2024, 1, 1)
+    ).id
     registry.save_member(SYSTEM, member, member_no="M9", full_name="Neema K.", join_date=date(2024, 1, 1))
     rows = list(AuditLog.select().order_by(AuditLog.id))[before:]
     assert [(r.action, r.entity, r.entity_id) for r in rows] == [
@@ -108,7 +110,7 @@ def test_sites_validate_coordinates_and_codes(db):
     with pytest.raises(ValidationError) as err:
         registry.save_site(SYSTEM, None, code="A", name="A", latitude="95")
     assert err.value.field == "latitude"
-    site = registry.save_site(SYSTEM, None, code="abc", name="A", latitude="-3.06", longitude="28.18")
+    site = registry.save_site(SYSTEM, None, code="abc", name="A", latitude="-3.06", longitude="28.18").id
     with pytest.raises(ValidationError):
         registry.save_site(SYSTEM, None, code="ABC", name="B")
     assert site
@@ -131,7 +133,7 @@ def test_incident_workflow_is_guarded(coop):
         severity="lost_time",
         injured=1,
         description="Wall fell.",
-    )
+    ).id
     with pytest.raises(StateError):
         safety.move_incident(SYSTEM, iid, "draft")
     safety.move_incident(SYSTEM, iid, "investigating")

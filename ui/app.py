@@ -25,7 +25,7 @@ def _process_age() -> float:
 START = time.perf_counter() - _process_age()
 
 # Only what the sign-in window needs is imported here: peewee, the models, the services, babel and argon2
-# load once it is painted, while the user types (measured in bench/run.py case 1, docs/PERFORMANCE.md).
+# load once it is painted, while the user types, so the window appears about as fast as a bare Qt window.
 from PySide6.QtCore import QLocale, QSize, QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog  # noqa: E402
@@ -92,10 +92,9 @@ def install_excepthook() -> None:
 
 
 def user_language(actor: Actor, default: str) -> str:
-    from coop.models import User
+    from coop.services import users
 
-    row = User.get_or_none(User.id == actor.user_id) if actor.user_id else None
-    return (row.locale if row and row.locale else default) or "en"
+    return users.preferred_locale(actor) or default or "en"
 
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
@@ -145,11 +144,12 @@ def open_main(app: QApplication, actor: Actor, lang: str | None):
 
     def switch(code: str) -> None:
         from coop.services import users
+        from ui.ops import OPS
 
         apply_language(app, code)
         window.retranslate()
         if actor.user_id is not None:
-            users.set_locale(actor, actor.user_id, code)
+            OPS.run(window, users.set_locale, actor, actor.user_id, code)
 
     window.language_changed.connect(switch)
     return window
@@ -163,17 +163,19 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     from coop import options
 
     args = options.desktop(argv)
-    if args is None:  # e.g. an abbreviated option: the full command-line parser knows it
-        from coop import cli
+    if args is None:  # e.g. an abbreviated option: argparse knows it
+        import argparse
 
-        args, _rest = cli.build_parser().parse_known_args(argv)
+        parser = argparse.ArgumentParser(add_help=False)
+        options.add_to(parser)
+        args, _rest = parser.parse_known_args(argv)
     return args
 
 
 def _open(path: Path) -> SqliteDatabase:
-    from coop import db
+    from coop.services import session
 
-    return db.open_database(path)
+    return session.open_file(path)
 
 
 def _daily_backup(database: SqliteDatabase, parent: QDialog) -> None:

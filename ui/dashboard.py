@@ -1,6 +1,6 @@
 """Dashboard: production and sales per month, tax due vs paid, incidents by category, mercury per gold.
 
-matplotlib is imported on first show only (it costs ~0.6 s), never at start-up.
+matplotlib is imported on first show only (its import is slow), never at start-up.
 """
 
 from __future__ import annotations
@@ -10,11 +10,15 @@ from datetime import date
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from coop import i18n, money
+from coop.changes import Changes
 from coop.i18n import _
 from coop.permissions import Actor
 from coop.services import dashboard
 from ui import fmt
-from ui.ops import OPS, ChangeSet
+from ui.ops import OPS
+
+# the areas the charts are drawn from
+SHOWS = ("lots", "sales", "ledger", "tax_payments", "incidents", "mercury", "minerals")
 
 
 class DashboardPage(QWidget):
@@ -42,8 +46,8 @@ class DashboardPage(QWidget):
         self._shown: dashboard.Dashboard | None = None
         OPS.changed.connect(self._on_changed)
 
-    def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.affects("dashboard"):
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.affects(*SHOWS):
             self._dirty = True
             if self.isVisible():
                 self.draw()
@@ -77,8 +81,8 @@ class DashboardPage(QWidget):
             self._render(self._shown)  # the same figures, new words and number formats
 
     def draw(self) -> None:
-        """Ask for the year's figures on a worker thread (a second on a million lots): the window stays
-        usable and paints at once; the charts are drawn when the figures arrive (bench case 8)."""
+        """Ask for the year's figures on a worker thread (slow on a large file): the window stays usable
+        and paints at once; the charts are drawn when the figures arrive."""
         from ui.work import run_in_background
 
         self._dirty = False

@@ -8,11 +8,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSpinBox, QWidget
 
-from coop.errors import ValidationError
+from coop.changes import Changes, Saved
+from coop.errors import CoopError, UnusualValue, ValidationError
 from coop.i18n import N_, _
-from coop.models import Buyer, Incident, LotOwner, Member, Mineral, ProductionLot, Site, TaxRule
 from coop.permissions import Actor
-from coop.services import ledger, payouts, production, registry, safety, settings, tables, taxes
+from coop.services import ledger, lookups, payouts, production, registry, safety, settings, tables, taxes
 from ui import fmt
 from ui.forms import (
     BUYER_FIELDS,
@@ -29,21 +29,21 @@ from ui.forms import (
 )
 
 
-def _row(model, record_id: int | None) -> dict[str, Any]:
+def _row(actor: Actor, kind: str, record_id: int | None) -> dict[str, Any]:
     if record_id is None:
         return {}
-    return dict(model.get_by_id(record_id).__data__)  # foreign keys hold the id
+    return lookups.record_values(actor, kind, record_id)  # foreign keys hold the id
 
 
 def member_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -> ServiceDialog:
-    def save(v: dict) -> int:
+    def save(v: dict) -> Saved:
         v["share_capital_minor"] = v.pop("share_capital")
         v["birth_year"] = v["birth_year"] or None
         return registry.save_member(actor, member_id, **v)
 
     title = _("New member") if member_id is None else _("Edit member")
-    dlg = ServiceDialog(title, MEMBER_FIELDS, save, "member", parent)
-    values = _row(Member, member_id)
+    dlg = ServiceDialog(title, MEMBER_FIELDS, save, parent)
+    values = _row(actor, "member", member_id)
     if values:
         values["share_capital"] = values.get("share_capital_minor", 0)
     dlg.set_values(values)
@@ -52,20 +52,20 @@ def member_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -
 
 def simple_dialog(kind: str, actor: Actor, record_id: int | None, parent: QWidget | None) -> ServiceDialog:
     """Sites, minerals, buyers, tax rules: a field list and a save function."""
-    fields, model, saver, title_new, title_edit = {
-        "site": (SITE_FIELDS, Site, registry.save_site, N_("New site"), N_("Edit site")),
-        "mineral": (MINERAL_FIELDS, Mineral, registry.save_mineral, N_("New mineral"), N_("Edit mineral")),
-        "buyer": (BUYER_FIELDS, Buyer, registry.save_buyer, N_("New buyer"), N_("Edit buyer")),
-        "tax_rule": (TAX_RULE_FIELDS, TaxRule, taxes.save_rule, N_("New tax rule"), N_("Edit tax rule")),
+    fields, saver, title_new, title_edit = {
+        "site": (SITE_FIELDS, registry.save_site, N_("New site"), N_("Edit site")),
+        "mineral": (MINERAL_FIELDS, registry.save_mineral, N_("New mineral"), N_("Edit mineral")),
+        "buyer": (BUYER_FIELDS, registry.save_buyer, N_("New buyer"), N_("Edit buyer")),
+        "tax_rule": (TAX_RULE_FIELDS, taxes.save_rule, N_("New tax rule"), N_("Edit tax rule")),
     }[kind]
 
-    def save(v: dict) -> int:
+    def save(v: dict) -> Saved:
         if "rate" in v:
             v["rate_bp"] = v.pop("rate")
         return saver(actor, record_id, **v)
 
-    dlg = ServiceDialog(_(title_new if record_id is None else title_edit), fields, save, kind, parent)
-    values = _row(model, record_id)
+    dlg = ServiceDialog(_(title_new if record_id is None else title_edit), fields, save, parent)
+    values = _row(actor, kind, record_id)
     if "rate_bp" in values:
         values["rate"] = values["rate_bp"]
     dlg.set_values(values)
@@ -73,30 +73,31 @@ def simple_dialog(kind: str, actor: Actor, record_id: int | None, parent: QWidge
 
 
 def incident_dialog(actor: Actor, incident_id: int | None, parent: QWidget | None) -> ServiceDialog:
-    def save(v: dict) -> int:
+    def save(v: dict) -> Saved:
         if not v["reported_to_authority"]:
             v["reported_on"] = None
         return safety.save_incident(actor, incident_id, **v)
 
     title = _("New incident") if incident_id is None else _("Edit incident")
-    dlg = ServiceDialog(title, INCIDENT_FIELDS, save, "incident", parent)
-    dlg.set_values(_row(Incident, incident_id))
+    dlg = ServiceDialog(title, INCIDENT_FIELDS, save, parent)
+    dlg.set_values(_row(actor, "incident", incident_id))
     return dlg
 
 
 def mercury_dialog(actor: Actor, parent: QWidget | None) -> ServiceDialog:
     return ServiceDialog(
-        _("Record mercury"), MERCURY_FIELDS, lambda v: safety.record_mercury(actor, **v), "mercury", parent
+        _("Record mercury"), MERCURY_FIELDS, lambda v: safety.record_mercury(actor, **v), parent
     )
 
 
 def settings_dialog(actor: Actor, parent: QWidget | None) -> ServiceDialog:
-    def save(v: dict) -> None:
+    def save(v: dict) -> Changes:
         v["levy_bp"] = v.pop("levy")
-        settings.save(actor, **v)
+        changes = settings.save(actor, **v)
         fmt.Context.refresh()
+        return changes
 
-    dlg = ServiceDialog(_("Cooperative details"), SETTINGS_FIELDS, save, "settings", parent)
+    dlg = ServiceDialog(_("Cooperative details"), SETTINGS_FIELDS, save, parent)
     s = settings.get()
     dlg.set_values({**s.__dict__, "levy": s.levy_bp})
     return dlg
@@ -112,10 +113,10 @@ def payout_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -
         Field("reference", N_("Reference")),
     ]
 
-    def save(v: dict) -> int:
+    def save(v: dict) -> Saved:
         return payouts.pay_member(actor, v["member"], v["amount"], v["day"], v["method"], v["reference"])
 
-    dlg = ServiceDialog(_("Pay a member"), fields, save, "payout", parent)
+    dlg = ServiceDialog(_("Pay a member"), fields, save, parent)
     balance = QLabel(dlg, objectName="balance")
     dlg.form.insertRow(1, _("Balance owed"), balance)
     combo = dlg.widgets["member"]
@@ -138,7 +139,6 @@ def payout_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -
 class LotDialog(FormDialog):
     """A production lot with up to six owners and their shares (in percent, summing to 100)."""
 
-    kind = "lot"
     OWNER_ROWS = 6
 
     def __init__(self, actor: Actor, lot_id: int | None, parent: QWidget | None = None) -> None:
@@ -156,6 +156,7 @@ class LotDialog(FormDialog):
             _("New production lot") if lot_id is None else _("Edit production lot"), fields, parent
         )
         self.actor, self.lot_id = actor, lot_id
+        self.unusual_qty: Decimal | None = None  # shown as unusual once: saving it unchanged keeps it
         self.unit = QLabel(self, objectName="unit")
         self.form.insertRow(4, _("Unit"), self.unit)
         grid = QGridLayout()
@@ -185,13 +186,13 @@ class LotDialog(FormDialog):
 
     def _show_unit(self) -> None:
         ident = self.widgets["mineral_id"].currentData()  # type: ignore[attr-defined]
-        unit = Mineral.get_by_id(ident).unit if ident else ""
+        unit = lookups.mineral_unit(ident) if ident else ""
         self.unit.setText(_(fmt.LABELS["units"].get(unit, unit)))
 
     def _load(self) -> None:
         if self.lot_id is None:
             return
-        lot = ProductionLot.get_by_id(self.lot_id)
+        lot = lookups.lot_values(self.actor, self.lot_id)
         self.set_values(
             {
                 "site_id": lot.site_id,
@@ -204,11 +205,9 @@ class LotDialog(FormDialog):
                 "notes": lot.notes,
             }
         )
-        for (combo, share), owner in zip(
-            self.owner_rows, LotOwner.select().where(LotOwner.lot == self.lot_id), strict=False
-        ):
-            combo.setCurrentIndex(combo.findData(owner.member_id))
-            share.setValue(owner.share_bp // 100)
+        for (combo, share), (member_id, share_bp) in zip(self.owner_rows, lot.owners, strict=False):
+            combo.setCurrentIndex(combo.findData(member_id))
+            share.setValue(share_bp // 100)
 
     def set_owners(self, owners: list[tuple[int, int]]) -> None:
         """(member id, percent) pairs (used by tests and by 'copy last lot')."""
@@ -216,7 +215,7 @@ class LotDialog(FormDialog):
             combo.setCurrentIndex(combo.findData(member))
             share.setValue(pct)
 
-    def submit(self, values: dict[str, Any]) -> int | None:
+    def submit(self, values: dict[str, Any]) -> Saved | Changes:
         owners = [
             (c.currentData(), s.value() * 100) for c, s in self.owner_rows if c.currentData() is not None
         ]
@@ -232,17 +231,25 @@ class LotDialog(FormDialog):
             mercury_g=values["mercury_g"],
             retort_used=values["retort_used"],
             notes=values["notes"],
+            confirm_unusual=self.unusual_qty is not None and values["quantity"] == self.unusual_qty,
         )
         if self.lot_id is None:
             return production.create_lot(self.actor, inp)
-        production.update_lot(self.actor, self.lot_id, inp)
-        return self.lot_id
+        return production.update_lot(self.actor, self.lot_id, inp)
+
+    def _refused(self, exc: CoopError) -> bool:
+        """An unusually large quantity is shown with its warning; Save again with it unchanged confirms it."""
+        if isinstance(exc, UnusualValue):
+            self.unusual_qty = self.values()["quantity"]
+            self.show_error(exc)
+            self.top_error.setText(_("Save again to keep this quantity."))
+            self.top_error.show()
+            return True
+        return super()._refused(exc)
 
 
 class TaxPaymentDialog(FormDialog):
     """Record a tax payment against the summary of a period: what is due, what was paid, the balance."""
-
-    kind = "tax_payment"
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
         fields = [
@@ -260,8 +267,10 @@ class TaxPaymentDialog(FormDialog):
         self.actor = actor
         rules = self.widgets["rule_id"]
         assert isinstance(rules, QComboBox)
-        for rule in TaxRule.select().order_by(TaxRule.authority, TaxRule.name):
+        self._authorities: dict[int, str] = {}  # tax rule id -> its authority
+        for rule in lookups.tax_rules():
             rules.addItem(f"{rule.authority} — {rule.name}", rule.id)
+            self._authorities[rule.id] = rule.authority
         rules.currentIndexChanged.connect(self._rule_picked)
         self.widgets["method"].setCurrentIndex(2)  # type: ignore[attr-defined]
         today = date.today()
@@ -276,7 +285,7 @@ class TaxPaymentDialog(FormDialog):
     def _rule_picked(self) -> None:
         ident = self.widgets["rule_id"].currentData()  # type: ignore[attr-defined]
         if ident:
-            self.widgets["authority"].setText(TaxRule.get_by_id(ident).authority)  # type: ignore[attr-defined]
+            self.widgets["authority"].setText(self._authorities[ident])  # type: ignore[attr-defined]
         self.update_summary()
 
     def update_summary(self) -> None:
@@ -307,7 +316,7 @@ class TaxPaymentDialog(FormDialog):
         if s.balance_minor > 0 and not amount.text():  # type: ignore[attr-defined]
             amount.setText(fmt.cell("money", s.balance_minor, {}))  # type: ignore[attr-defined]
 
-    def submit(self, values: dict[str, Any]) -> int | None:
+    def submit(self, values: dict[str, Any]) -> Saved:
         return taxes.pay(
             self.actor,
             authority=values["authority"],
@@ -332,31 +341,29 @@ def user_dialog(actor: Actor, parent: QWidget | None) -> ServiceDialog:
         Field("member_id", N_("Member (for member accounts)"), "fk", "members", optional=True),
     ]
 
-    def save(v: dict) -> int:
+    def save(v: dict) -> Saved:
         return users.add_user(actor, v["username"], v["password"], v["role"], v["member_id"])
 
-    dlg = ServiceDialog(_("New user"), fields, save, "user", parent)
+    dlg = ServiceDialog(_("New user"), fields, save, parent)
     dlg.widgets["password"].setEchoMode(dlg.widgets["password"].EchoMode.Password)  # type: ignore[attr-defined]
     return dlg
 
 
 def user_edit_dialog(actor: Actor, user_id: int, parent: QWidget | None) -> ServiceDialog:
     """An existing account: role, linked member and (optionally) a new password set by the manager."""
-    from coop.models import User
     from coop.services import users
 
-    user = User.get_by_id(user_id)
+    user = lookups.account(actor, user_id)
     fields = [
         Field("role", N_("Role"), "choice", "roles"),
         Field("member_id", N_("Member (for member accounts)"), "fk", "members", optional=True),
         Field("password", N_("New password (leave empty to keep)"), optional=True),
     ]
 
-    def save(v: dict) -> int:
-        users.update_account(actor, user_id, v["role"], v["member_id"], v["password"] or "")
-        return user_id
+    def save(v: dict) -> Changes:
+        return users.update_account(actor, user_id, v["role"], v["member_id"], v["password"] or "")
 
-    dlg = ServiceDialog(_("Account {name}").format(name=user.username), fields, save, "user", parent)
+    dlg = ServiceDialog(_("Account {name}").format(name=user.username), fields, save, parent)
     dlg.widgets["password"].setEchoMode(dlg.widgets["password"].EchoMode.Password)  # type: ignore[attr-defined]
     dlg.set_values({"role": user.role, "member_id": user.member_id})
     return dlg

@@ -8,7 +8,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from coop import i18n, money, workflow
+from coop import i18n, money, vocab
 from coop.i18n import _
 from coop.permissions import ROLE_LABELS
 from coop.services import registry, safety, settings
@@ -24,10 +24,10 @@ LABELS: dict[str, dict[str, str]] = {
     "categories": safety.CATEGORIES,
     "severities": safety.SEVERITIES,
     "mercury_kinds": safety.MERCURY_KINDS,
-    "states": workflow.STATE_LABELS,
+    "states": vocab.RECORD_STATES,
     "roles": ROLE_LABELS,
-    "lot_statuses": {"in_stock": i18n.N_("In stock"), "sold": i18n.N_("Sold"), "voided": i18n.N_("Voided")},
-    "methods": {"cash": i18n.N_("Cash"), "mobile_money": i18n.N_("Mobile money"), "bank": i18n.N_("Bank")},
+    "lot_statuses": vocab.LOT_STATES,
+    "methods": vocab.PAYMENT_METHODS,
 }
 
 
@@ -41,10 +41,8 @@ class Context:
 
     @classmethod
     def refresh(cls) -> None:
-        from coop.models import Cooperative
-
-        if Cooperative.select().exists():
-            s = settings.get()
+        s = settings.current()
+        if s is not None:
             cls.coop_locale, cls.currency, cls.country = s.locale or "en", s.currency, s.country
         cls.use_language(i18n.current_language())
 

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coop import money
+from coop import money, vocab
 from coop.errors import CoopError, ValidationError
 from coop.i18n import N_, _
 from coop.services import tables
 from ui import fmt
-from ui.ops import notify
+from ui.ops import OPS
+from ui.screen import FitScrollArea, fit_on_first_show
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -127,9 +128,8 @@ def write_widget(f: Field, w: QWidget, value: Any) -> None:
 
 
 class FormDialog(QDialog):
-    """A dialog over fields; `submit(values)` calls the service and may raise CoopError."""
-
-    kind = ""  # ChangeSet kind announced after a successful save
+    """A dialog over fields; `submit(values)` calls the service (through the operation runner) and returns
+    its result; a ValidationError is shown next to its field, any other refusal by the runner."""
 
     def __init__(self, title: str, fields: list[Field], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,11 +151,15 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        fields_box = QWidget(self)
+        fields_box.setLayout(self.form)
+        self.form.setContentsMargins(0, 0, 0, 0)
         lay = QVBoxLayout(self)
-        lay.addLayout(self.form)
+        lay.addWidget(FitScrollArea(fields_box, self), 1)  # a long form scrolls on a small screen
         lay.addWidget(self.top_error)
         lay.addWidget(self.buttons)
         self.setMinimumWidth(460)
+        fit_on_first_show(self)  # rows may still be added by the caller
 
     def _add_row(self, f: Field) -> None:
         w = make_widget(f, self)
@@ -222,20 +226,21 @@ class FormDialog(QDialog):
 
     def save(self) -> None:
         self.clear_errors()
-        try:
-            self.result_id = self.submit(self.values())
-        except ValidationError as exc:
-            self.show_error(exc)
-            return
-        except CoopError as exc:
-            self.top_error.setText(exc.message())
-            self.top_error.show()
-            return
-        if self.kind:
-            notify(self.kind)
+        OPS.run(self, lambda: self.submit(self.values()), success=self._saved, failure=self._refused)
+
+    def _saved(self, result: Any) -> None:
+        self.result_id = getattr(result, "id", None)
         self.accept()
 
-    def submit(self, values: dict[str, Any]) -> int | None:
+    def _refused(self, exc: CoopError) -> bool:
+        """Problems with what was typed stay on the form; the runner shows any other refusal."""
+        if isinstance(exc, ValidationError):
+            self.show_error(exc)
+            return True
+        return False
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        """Call the service with the form's values; returns its result (Saved, Changes...)."""
         raise NotImplementedError
 
 
@@ -246,35 +251,29 @@ class ServiceDialog(FormDialog):
         self,
         title: str,
         fields: list[Field],
-        fn: Callable[[dict[str, Any]], int | None],
-        kind: str,
+        fn: Callable[[dict[str, Any]], Any],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(title, fields, parent)
         self._fn = fn
-        self.kind = kind
 
-    def submit(self, values: dict[str, Any]) -> int | None:
+    def submit(self, values: dict[str, Any]) -> Any:
         return self._fn(values)
 
 
 class VoidDialog(FormDialog):
     """Ask for the required reason, then void through `fn(reason)`."""
 
-    def __init__(
-        self, title: str, fn: Callable[[str], None], kind: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, title: str, fn: Callable[[str], Any], parent: QWidget | None = None) -> None:
         super().__init__(title, [Field("reason", N_("Reason"), "multiline")], parent)
         self._fn = fn
-        self.kind = kind
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Void"))
 
-    def submit(self, values: dict[str, Any]) -> int | None:
+    def submit(self, values: dict[str, Any]) -> Any:
         reason = values["reason"]
         if not reason:
-            raise ValidationError("reason", "Give the reason for voiding.")
-        self._fn(reason)
-        return None
+            raise ValidationError("reason", vocab.VOID_REASON_REQUIRED)
+        return self._fn(reason)
 
 
 MEMBER_FIELDS = [

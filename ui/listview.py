@@ -22,18 +22,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coop import vocab
+from coop.changes import Changes
 from coop.errors import CoopError
 from coop.i18n import _, ngettext
 from coop.permissions import Actor
 from coop.services import csvio, tables
 from ui import fmt, msgbox
-from ui.ops import OPS, ChangeSet
+from ui.ops import OPS
 from ui.tablemodel import ListModel
+
+# The areas each list shows (coop/changes.py): its own rows and what its columns read from elsewhere, e.g.
+# the members list's balances come from the ledger and the lots list names sites, minerals and owners.
+SHOWS: dict[str, tuple[str, ...]] = {
+    "members": ("members", "sites", "ledger"),
+    "sites": ("sites",),
+    "lots": ("lots", "sites", "minerals", "members"),
+    "sales": ("sales", "buyers"),
+    "my_sales": ("sales", "buyers"),
+    "payouts": ("payouts", "members"),
+    "tax_payments": ("tax_payments", "tax_rules"),
+    "incidents": ("incidents", "sites"),
+    "mercury": ("mercury", "sites", "members"),
+    "minerals": ("minerals",),
+    "buyers": ("buyers",),
+    "tax_rules": ("tax_rules", "minerals"),
+    "users": ("users", "members"),
+}
+FILTERS = ("sites", "minerals")  # the choices of the filter combos
 
 STATE_CHOICES = {
     "members": ("member_statuses", ["active", "suspended", "left"]),
     "sites": ("site_statuses", ["active", "inactive", "abandoned"]),
-    "lots": ("lot_statuses", ["in_stock", "sold", "voided"]),
+    "lots": ("lot_statuses", list(vocab.LOT_STATES)),
     "sales": ("states", ["posted", "voided"]),
     "my_sales": ("states", ["posted", "voided"]),
     "payouts": ("states", ["posted", "voided"]),
@@ -44,7 +65,7 @@ STATE_CHOICES = {
 
 
 class ListPage(QWidget):
-    """One list with its filter bar and action buttons; refreshed when a ChangeSet names it."""
+    """One list with its filter bar and action buttons; refreshed when a write affects what it shows."""
 
     activated = Signal(int)  # record id (double-click / Enter)
 
@@ -99,7 +120,7 @@ class ListPage(QWidget):
         else:
             self.state.hide()
         self.export_button = QPushButton(self)
-        self.export_button.clicked.connect(self.export_csv)
+        self.export_button.clicked.connect(lambda: self.export_csv())  # not clicked(bool) as the path
         bar.addWidget(self.export_button)
         self.actions_bar = QHBoxLayout()
         self.actions_bar.addStretch(1)
@@ -224,8 +245,10 @@ class ListPage(QWidget):
         totals = self.model.totals_text()
         self.totals_label.setText(f"{count}   {totals}" if totals else count)
 
-    def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.affects(self.name):
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.affects(*FILTERS):
+            self.fill_choices()
+        if changes.affects(*SHOWS[self.name]):
             self.refresh()
 
     def selected_id(self) -> int | None:

@@ -20,15 +20,17 @@ from PySide6.QtWidgets import (
 from coop import peek
 from coop.errors import CoopError, ValidationError
 from coop.i18n import _
+from ui.screen import fit_on_first_show
 
 if TYPE_CHECKING:
+    from coop.changes import Changes
     from coop.permissions import Actor
 
 
 def _open_look() -> peek.Look:
-    from coop import models
+    from coop.services import session
 
-    return peek.look(models.database.execute_sql)
+    return session.look()
 
 
 class LoginDialog(QDialog):
@@ -77,8 +79,8 @@ class LoginDialog(QDialog):
             self.confirm.hide()
             self.intro.setText(_("Sign in to {name}.").format(name=name or "CoopLedger"))
         # One plain button (Escape or closing the window cancels) rather than a QDialogButtonBox: building
-        # one makes PySide create its whole Qt namespace (94 Python enums, ~13 ms measured), and asking the
-        # style for the platform's button order builds QStyle's (~4 ms), before this window could paint.
+        # one makes PySide create its whole Qt namespace (all its Python enums), and asking the style for
+        # the platform's button order builds QStyle's, both before this window could paint.
         self.ok = QPushButton(_("Create account") if self.first_run else _("Sign in"), self, objectName="ok")
         self.ok.setDefault(True)
         self.ok.clicked.connect(self.submit)
@@ -91,6 +93,7 @@ class LoginDialog(QDialog):
         lay.addWidget(self.error)
         lay.addLayout(buttons)
         self.setMinimumWidth(380)
+        fit_on_first_show(self)
         (self.coop_name if self.needs_coop else self.username).setFocus()  # the first field shown
 
     def prepare(self) -> bool:
@@ -99,37 +102,46 @@ class LoginDialog(QDialog):
         return prepare() if prepare is not None else True
 
     def submit(self) -> None:
-        from coop.services import settings, users
-        from ui import fmt
+        from ui.ops import OPS  # the one path of writes (the first account, the cooperative)
 
         if not self.prepare():
             return
+        OPS.run(self, self._sign_in, success=lambda _changes: self.accept(), failure=self._refused)
+
+    def _sign_in(self) -> Changes:
+        """Create the first account and the cooperative when needed, then sign in; what was written."""
+        from coop.changes import NOTHING
+        from coop.services import settings, users
+        from ui import fmt
+
         name, password = self.username.text().strip(), self.password.text()
-        try:
-            if self.first_run:
-                if password != self.confirm.text():
-                    raise ValidationError("confirm", "The two passwords differ.")
-                if self.needs_coop:
-                    settings.validate(
-                        {
-                            "name": self.coop_name.text(),
-                            "currency": self.currency.text().upper(),
-                            "locale": self.locale.text(),
-                        }
-                    )
-                users.add_user(None, name, password, "manager")
-            self.actor = users.login(name, password)
+        changes = NOTHING
+        if self.first_run:
+            if password != self.confirm.text():
+                raise ValidationError("confirm", "The two passwords differ.")
             if self.needs_coop:
-                settings.save(
-                    self.actor,
-                    name=self.coop_name.text(),
-                    currency=self.currency.text(),
-                    locale=self.locale.text(),
+                settings.validate(
+                    {
+                        "name": self.coop_name.text(),
+                        "currency": self.currency.text().upper(),
+                        "locale": self.locale.text(),
+                    }
                 )
-                fmt.Context.refresh()
-        except CoopError as exc:
-            self.error.setText(exc.message())
-            self.password.selectAll()
-            self.password.setFocus()
-            return
-        self.accept()
+            changes |= users.add_user(None, name, password, "manager").changes
+        self.actor = users.login(name, password)
+        if self.needs_coop:
+            changes |= settings.save(
+                self.actor,
+                name=self.coop_name.text(),
+                currency=self.currency.text(),
+                locale=self.locale.text(),
+            )
+            fmt.Context.refresh()
+        return changes
+
+    def _refused(self, exc: CoopError) -> bool:
+        """Every refusal (a wrong password, a locked account, a bad currency) is said in this window."""
+        self.error.setText(exc.message())
+        self.password.selectAll()
+        self.password.setFocus()
+        return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from coop import i18n
+from coop.errors import CoopError
 from coop.i18n import N_, _, ngettext
 from coop.permissions import ROLE_LABELS, Actor
 from coop.services import settings
 from ui import fmt, msgbox, pages
+from ui.screen import fit_to_screen
 
 # area key, label, visible when the actor can any of these actions
 AREAS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -118,7 +120,7 @@ class MainWindow(QMainWindow):
     # --- menus and language ------------------------------------------------------------------------
     def _menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
-        self.backup_action = QAction(self, triggered=self.backup)
+        self.backup_action = QAction(self, triggered=lambda: self.backup())  # not triggered(bool) as the path
         self.backup_action.setEnabled(self.actor.can("backup"))
         self.quit_action = QAction(self, triggered=self.close)
         self.quit_action.setShortcut("Ctrl+Q")
@@ -174,7 +176,9 @@ class MainWindow(QMainWindow):
 
     # --- long work ----------------------------------------------------------------------------
     def backup(self, dest: str | None = None) -> None:
-        from ui.work import run_in_background
+        """Back the database up to `dest` (asked for when None) on a worker thread."""
+        from coop.services import backup
+        from ui.ops import OPS
 
         if dest is None:
             dest, _f = QFileDialog.getSaveFileName(
@@ -182,31 +186,32 @@ class MainWindow(QMainWindow):
             )
             if not dest:
                 return
-        from coop import db as coop_db
-        from coop.models import database
 
-        run_in_background(
+        def not_made(exc: CoopError) -> bool:
+            msgbox.warning(self, _("The backup was not made"), exc.message())
+            return True
+
+        OPS.run_in_background(
             self,
             _("Backing up…"),
-            lambda progress, cancelled: coop_db.backup_to(database.obj, dest),
-            lambda _r: msgbox.information(
-                self, _("Backup"), _("The backup was written to {path}.").format(path=dest)
+            lambda progress, cancelled: backup.back_up(self.actor, dest),
+            success=lambda written: msgbox.information(
+                self, _("Backup"), _("The backup was written to {path}.").format(path=written)
             ),
+            failure=not_made,
         )
 
     def import_csv(self, kind: str, path: str | None = None) -> None:
         """Import a CSV on a worker thread; every problem is listed (the import is all or nothing)."""
         from coop.services import imports
-        from ui.ops import notify
-        from ui.work import run_in_background
+        from ui.ops import OPS
 
         if path is None:
             path, _f = QFileDialog.getOpenFileName(self, _("Import CSV"), "", "CSV (*.csv)")
             if not path:
                 return
 
-        def done(result) -> None:
-            notify("import")
+        def done(result: imports.ImportResult) -> None:
             msgbox.information(
                 self,
                 _("Import"),
@@ -218,7 +223,7 @@ class MainWindow(QMainWindow):
         def job(progress, cancelled):
             return imports.IMPORTERS[kind](self.actor, path, imports.Watch(progress, cancelled))
 
-        run_in_background(self, _("Importing…"), job, done)
+        OPS.run_in_background(self, _("Importing…"), job, success=done)
 
     # --- geometry -------------------------------------------------------------------------------
     def _restore(self) -> None:
@@ -226,8 +231,9 @@ class MainWindow(QMainWindow):
         geometry = s.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            fit_to_screen(self, self.size(), centre=False)  # saved on a bigger screen than this one
         else:
-            self.resize(1280, 800)
+            fit_to_screen(self, QSize(1280, 800))
         last = s.value("last_view")
         key = last if last in self.areas else self.areas[0]
         self.nav.setCurrentRow(self.areas.index(key))
@@ -235,7 +241,3 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("geometry", self.saveGeometry())
         super().closeEvent(event)
-
-
-def refresh_context() -> None:
-    fmt.Context.refresh()

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coop import workflow
+from coop import vocab, workflow
+from coop.changes import Changes
 from coop.i18n import N_, _
-from coop.models import Sale
 from coop.permissions import Actor
-from coop.services import ledger, payouts, production, safety, sales, taxes
+from coop.services import ledger, lookups, payouts, production, safety, sales, taxes
 from ui import dialogs, fmt, msgbox
 from ui.forms import VoidDialog
 from ui.listview import ListPage
@@ -44,20 +44,18 @@ def _posted_only(page: ListPage) -> int | None:
         msgbox.information(page, _("Nothing selected"), _("Select a row first."))
         return None
     if raw.get("state") != "posted":
-        msgbox.information(page, _("Already voided"), _("Only a posted record can be voided."))
+        msgbox.information(page, _("Already voided"), _(vocab.VOID_NOT_POSTED))
         return None
     return int(raw["id"])
 
 
-def _void_action(
-    page: ListPage, title: str, void: Callable[[int, str], None], kind: str
-) -> Callable[[], None]:
+def _void_action(page: ListPage, title: str, void: Callable[[int, str], Changes]) -> Callable[[], None]:
     """The Void… button of a list of posted records: the selected posted row, a required reason, then `void`."""
 
     def run() -> None:
         ident = _posted_only(page)
         if ident is not None:
-            VoidDialog(_(title), lambda reason: void(ident, reason), kind, page).open()
+            VoidDialog(_(title), lambda reason: void(ident, reason), page).open()
 
     return run
 
@@ -139,7 +137,7 @@ def lots_page(actor: Actor, parent: QWidget) -> ListPage:
     def void() -> None:
         ident = _need(page)
         if ident is not None:
-            VoidDialog(_("Void lot"), lambda r: production.void_lot(actor, ident, r), "lot", page).open()
+            VoidDialog(_("Void lot"), lambda r: production.void_lot(actor, ident, r), page).open()
 
     page.add_action(lambda: _("New lot…"), lambda: dialogs.LotDialog(actor, None, page).open(), allowed)
     page.add_action(lambda: _("Edit…"), edit, allowed)
@@ -161,7 +159,7 @@ def sales_page(actor: Actor, parent: QWidget) -> ListPage:
         if ident is not None:
             show_receipt(actor, page, ident, duplicate=True)
 
-    void = _void_action(page, N_("Void sale"), lambda ident, r: sales.void_sale(actor, ident, r), "sale")
+    void = _void_action(page, N_("Void sale"), lambda ident, r: sales.void_sale(actor, ident, r))
 
     page.add_action(lambda: _("New sale…"), new_sale, actor.can("sales.post"))
     page.add_action(lambda: _("Receipt…"), receipt, actor.can("reports.read"))
@@ -176,26 +174,24 @@ def show_receipt(actor: Actor, parent: QWidget, sale_id: int | None, duplicate: 
     if sale_id is None:
         return
     pdf = build_report("receipt", actor, sale_id=sale_id, fmt="a5", duplicate=duplicate)
-    sale = Sale.get_by_id(sale_id)
-    name = f"receipt-{sale.series}-{sale.receipt_no}.pdf"
+    sale = lookups.receipt_no(actor, sale_id)
+    name = f"receipt-{sale.series}-{sale.number}.pdf"
     if pdf is None:
         msgbox.information(
             parent,
             _("Sale posted"),
             _("Receipt {series}/{no} is recorded. The reports module is not installed in this build.").format(
-                series=sale.series, no=sale.receipt_no
+                series=sale.series, no=sale.number
             ),
         )
         return
-    show_pdf(parent, pdf, _("Receipt {series}/{no}").format(series=sale.series, no=sale.receipt_no), name)
+    show_pdf(parent, pdf, _("Receipt {series}/{no}").format(series=sale.series, no=sale.number), name)
 
 
 def payouts_page(actor: Actor, parent: QWidget) -> ListPage:
     page = ListPage(actor, "payouts", parent)
 
-    void = _void_action(
-        page, N_("Void payout"), lambda ident, r: payouts.void_payout(actor, ident, r), "payout"
-    )
+    void = _void_action(page, N_("Void payout"), lambda ident, r: payouts.void_payout(actor, ident, r))
 
     page.add_action(
         lambda: _("New payout…"),
@@ -209,9 +205,7 @@ def payouts_page(actor: Actor, parent: QWidget) -> ListPage:
 def taxes_page(actor: Actor, parent: QWidget) -> ListPage:
     page = ListPage(actor, "tax_payments", parent)
 
-    void = _void_action(
-        page, N_("Void tax payment"), lambda ident, r: taxes.void_payment(actor, ident, r), "tax_payment"
-    )
+    void = _void_action(page, N_("Void tax payment"), lambda ident, r: taxes.void_payment(actor, ident, r))
 
     page.add_action(
         lambda: _("Record payment…"),
@@ -234,7 +228,7 @@ def incidents_page(actor: Actor, parent: QWidget) -> ListPage:
     def move(target: str) -> None:
         ident = _need(page)
         if ident is not None:
-            OPS.run(page, "incident", safety.move_incident, actor, ident, target)
+            OPS.run(page, safety.move_incident, actor, ident, target)
 
     page.add_action(
         lambda: _("New incident…"), lambda: dialogs.incident_dialog(actor, None, page).open(), allowed
@@ -367,7 +361,7 @@ class ReportsPage(QWidget):
                 return
             show_pdf(self, pdf, title, f"{kind}.pdf")
 
-        # on a worker thread: a year's production or annual report reads and draws ~2 s at 1,000,000 lots
+        # on a worker thread: a year's production or annual report over a large file takes seconds
         run_in_background(
             self, _("Preparing the report…"), lambda _p, _c: build_report(kind, actor, **params), done
         )
@@ -387,7 +381,7 @@ def users_page(actor: Actor, parent: QWidget) -> ListPage:
     def unlock() -> None:
         ident = _need(page)
         if ident is not None:
-            OPS.run(page, "user", users.unlock, actor, ident)
+            OPS.run(page, users.unlock, actor, ident)
 
     page.add_action(lambda: _("New user…"), lambda: dialogs.user_dialog(actor, page).open())
     page.add_action(lambda: _("Edit…"), edit)
@@ -421,8 +415,14 @@ class SettingsPage(QTabWidget):
             self.tabs.append((users_page(actor, self), N_("Users")))
         for widget, title in self.tabs:
             self.addTab(widget, _(title))
-        OPS.changed.connect(lambda changes: self.retranslate() if changes.affects("settings") else None)
+        OPS.changed.connect(self._on_changed)
         self.retranslate()
+
+    SHOWS = ("settings",)  # the areas the cooperative's tab shows (each list tab declares its own)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.affects(*self.SHOWS):
+            self.retranslate()
 
     def retranslate(self) -> None:
         from coop.services import settings

@@ -1,27 +1,77 @@
-"""PDF preview dialog from bytes (QPdfDocument + QPdfView) with Print (pages rendered) and Save PDF."""
+"""PDF preview dialog from bytes (QPdfDocument + QPdfView): Print draws each page at the document's own size,
+Save writes the bytes; tests answer the print and save dialogs through ASK_PRINT / ASK_SAVE."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QVBoxLayout, QWidget
 
 from coop.i18n import _
 from ui import msgbox
+from ui.screen import fit_to_screen
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
+# Page images are rendered at most at this resolution: more only makes them bigger (an A4 page at 600 dpi is
+# a ~140 MB image), and receipt printers print at 203 dpi.
+MAX_DPI = 300
+PREFERRED_SIZE = QSize(720, 860)
+
+# Tests answer the dialogs instead of showing them, as msgbox.SUPPRESS does for message boxes.
+# ASK_PRINT gets the printer already set to the document's page and returns whether to print; it may point
+# the printer at a PDF file (see answer_print_to). ASK_SAVE gets the suggested file name and returns the path
+# chosen ("" = cancelled).
+ASK_PRINT: Callable[[QPrinter], bool] | None = None
+ASK_SAVE: Callable[[str], str] | None = None
+
+
+def answer_print_to(path: str | Path) -> Callable[[QPrinter], bool]:
+    """An ASK_PRINT answer: "print to this PDF file"."""
+
+    def answer(printer: QPrinter) -> bool:
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        return True
+
+    return answer
+
+
+def page_layout(points: QSizeF) -> QPageLayout:
+    """A layout of the document page's own size (A5 stays A5, an 80 mm roll stays 80 mm wide), no margins:
+    the document has its own."""
+    landscape = points.width() > points.height()
+    size = QPageSize(
+        points.transposed() if landscape else points,
+        QPageSize.Unit.Point,
+        "",
+        QPageSize.SizeMatchPolicy.FuzzyMatch,  # a standard size (A5, A4) is passed to the driver by name
+    )
+    orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+    layout = QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0))
+    layout.setMode(QPageLayout.Mode.FullPageMode)
+    return layout
 
 
 class PdfPreview(QDialog):
-    """Shows a PDF held in memory; Print renders each page to the printer, Save writes the bytes."""
+    """Shows a PDF held in memory; Print (Ctrl+P) renders page by page to the printer, Save (Ctrl+S) writes
+    the bytes."""
 
     def __init__(self, pdf: bytes, title: str, filename: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.pdf = pdf
         self.filename = filename
+        self._printer: QPrinter | None = None  # kept alive while its dialog is open
         self._data = QByteArray(pdf)
         self._buffer = QBuffer(self._data, self)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -34,20 +84,25 @@ class PdfPreview(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.print_button = buttons.addButton(_("Print…"), QDialogButtonBox.ButtonRole.ActionRole)
         self.save_button = buttons.addButton(_("Save PDF…"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.print_button.clicked.connect(self.print_dialog)
+        self.print_button.clicked.connect(lambda: self.print_dialog())
         self.save_button.clicked.connect(lambda: self.save())
         buttons.rejected.connect(self.reject)
+        for keys, slot in (
+            (QKeySequence.StandardKey.Print, self.print_dialog),
+            (QKeySequence.StandardKey.Save, self.save),
+        ):
+            QShortcut(QKeySequence(keys), self).activated.connect(lambda slot=slot: slot())
         lay = QVBoxLayout(self)
         lay.addWidget(self.view, 1)
         lay.addWidget(buttons)
-        self.resize(720, 860)
+        fit_to_screen(self, PREFERRED_SIZE)
 
     def page_count(self) -> int:
         return self.document.pageCount()
 
     def save(self, path: str | None = None) -> bool:
         if path is None:
-            path, _f = QFileDialog.getSaveFileName(self, _("Save PDF"), self.filename, "PDF (*.pdf)")
+            path = ASK_SAVE(self.filename) if ASK_SAVE is not None else self._ask_save_path()
             if not path:
                 return False
         try:
@@ -57,34 +112,66 @@ class PdfPreview(QDialog):
             return False
         return True
 
-    def print_dialog(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    def _ask_save_path(self) -> str:
+        path, _f = QFileDialog.getSaveFileName(self, _("Save PDF"), self.filename, "PDF (*.pdf)")
+        return path
+
+    def make_printer(self) -> QPrinter:
+        """A printer set to the document's page size (taken from its first page)."""
+        from PySide6.QtPrintSupport import QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        dialog.accepted.connect(lambda: self.print_to(printer))
-        dialog.open()
+        printer.setDocName(self.filename)
+        if self.page_count():
+            printer.setPageLayout(page_layout(self.document.pagePointSize(0)))
+        printer.setFullPage(True)
+        return printer
 
-    def print_to(self, printer) -> int:
-        """Render every page as an image at the printer's resolution; returns pages printed."""
+    def print_dialog(self) -> None:
+        """Ask for the printer without blocking (or let ASK_PRINT answer), then print."""
+        printer = self.make_printer()
+        if ASK_PRINT is not None:
+            if ASK_PRINT(printer):
+                self.print_to(printer)
+            return
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        self._printer = printer
+        dialog = QPrintDialog(printer, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.print_to(printer))
+        # PySide6 6.12 only exposes QPrintDialog.open(receiver, slot); the plain QDialog.open() is the same call
+        QDialog.open(dialog)
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Print every page at its real size (only smaller when the printer's page is), rendering one page
+        image at a time so that a batch of hundreds of pages never sits in memory; returns pages printed."""
         painter = QPainter()
         if not painter.begin(printer):
             return 0
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            for page in range(self.document.pageCount()):
+            for page in range(self.page_count()):
                 if page:
                     printer.newPage()
-                target = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
-                target.moveTo(QPointF(0, 0))
-                size = self.document.pagePointSize(page)
-                scale = min(target.width() / size.width(), target.height() / size.height())
-                image = self.document.render(
-                    page, QSize(int(size.width() * scale), int(size.height() * scale))
-                )
-                painter.drawImage(QPointF(0, 0), image)
+                self._draw_page(painter, printer, page)
         finally:
             painter.end()
-        return self.document.pageCount()
+            QGuiApplication.restoreOverrideCursor()
+        return self.page_count()
+
+    def _draw_page(self, painter: QPainter, printer: QPrinter, page: int) -> None:
+        from PySide6.QtPrintSupport import QPrinter
+
+        dpi = printer.resolution()
+        area = printer.pageRect(QPrinter.Unit.DevicePixel)  # painter coordinates start at its corner
+        points = self.document.pagePointSize(page)
+        real = QSizeF(points.width() * dpi / 72, points.height() * dpi / 72)
+        scale = min(1.0, area.width() / real.width(), area.height() / real.height())
+        render_dpi = min(dpi, MAX_DPI) * scale
+        pixels = QSize(round(points.width() * render_dpi / 72), round(points.height() * render_dpi / 72))
+        image = self.document.render(page, pixels)
+        painter.drawImage(QRectF(0, 0, real.width() * scale, real.height() * scale), image)
 
 
 def build_report(kind: str, actor, **params) -> bytes | None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -22,14 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coop.changes import Saved
 from coop.errors import CoopError, ValidationError
 from coop.i18n import _
-from coop.models import Mineral, ProductionLot, Site
 from coop.permissions import Actor
-from coop.services import sales, tables
+from coop.services import lookups, sales, tables
 from ui import fmt
 from ui.forms import ERROR_STYLE
-from ui.ops import notify
+from ui.ops import OPS
+from ui.screen import fit_to_screen
 
 LOT_LIMIT = 500  # in-stock lots listed at once; narrow with the filters
 
@@ -41,6 +41,7 @@ class SaleDialog(QDialog):
         super().__init__(parent)
         self.actor = actor
         self.sale_id: int | None = None
+        self.units: dict[int, str] = {}  # unit of each listed lot (the preview's quantities)
         self.setWindowTitle(_("New sale"))
         self.buyer = QComboBox(self, objectName="buyer")
         for ident, text in tables.choices("buyers"):
@@ -89,7 +90,7 @@ class SaleDialog(QDialog):
         self._layout()
         self.fill_lots()
         self._currency_changed()
-        self.resize(900, 620)
+        fit_to_screen(self, QSize(900, 620))
 
     def _layout(self) -> None:
         left = QFormLayout()
@@ -132,19 +133,15 @@ class SaleDialog(QDialog):
         checked = set(self.lot_ids())
         self.lots.blockSignals(True)
         self.lots.clear()
-        q = (
-            ProductionLot.select(ProductionLot, Mineral, Site)
-            .join(Mineral)
-            .switch(ProductionLot)
-            .join(Site)
-            .where(ProductionLot.status == "in_stock")
+        stock = lookups.lots_in_stock(
+            self.actor,
+            mineral_id=self.mineral.currentData(),
+            site_id=self.site.currentData(),
+            limit=LOT_LIMIT,
         )
-        if self.mineral.currentData():
-            q = q.where(ProductionLot.mineral == self.mineral.currentData())
-        if self.site.currentData():
-            q = q.where(ProductionLot.site == self.site.currentData())
-        for lot in q.order_by(ProductionLot.date, ProductionLot.id).limit(LOT_LIMIT):
-            text = f"{lot.reference}   {lot.mineral.name}   {fmt.qty_text(lot.qty_milli, lot.mineral.unit)}"
+        self.units = {lot.id: lot.unit for lot in stock}
+        for lot in stock:
+            text = f"{lot.reference}   {lot.mineral}   {fmt.qty_text(lot.qty_milli, lot.unit)}"
             item = QListWidgetItem(text, self.lots)
             item.setData(Qt.ItemDataRole.UserRole, lot.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -191,21 +188,30 @@ class SaleDialog(QDialog):
             self.preview.setHtml("")
             self.error.setText(exc.message())
             return
-        unit = ProductionLot.get_by_id(self.lot_ids()[0]).mineral.unit
-        self.preview.setHtml(preview_html(c, unit))
+        self.preview.setHtml(preview_html(c, self.units[self.lot_ids()[0]]))
 
     def post(self) -> None:
+        """Post through the operation runner; a problem with what was typed is shown under the form."""
         self.error.clear()
-        try:
-            self.sale_id = sales.post_sale(self.actor, self.sale_input())
-        except CoopError as exc:
-            self.error.setText(exc.message())
-            return
-        notify("sale")
+        OPS.run(
+            self,
+            lambda: sales.post_sale(self.actor, self.sale_input()),
+            success=self._posted,
+            failure=self._refused,
+        )
+
+    def _posted(self, saved: Saved) -> None:
+        self.sale_id = saved.id
         self.accept()
 
+    def _refused(self, exc: CoopError) -> bool:
+        if isinstance(exc, ValidationError):
+            self.error.setText(exc.message())
+            return True
+        return False
 
-def preview_html(c: sales.SaleComputation, unit: str) -> str:
+
+def preview_html(c: sales.SaleFigures, unit: str) -> str:
     local = c.local_currency
     rows = [
         (_("Quantity sold"), fmt.qty_text(c.qty_milli, unit)),
@@ -230,7 +236,3 @@ def preview_html(c: sales.SaleComputation, unit: str) -> str:
         for s in c.shares
     )
     return html + "</table>"
-
-
-def today() -> date:
-    return date.today()

@@ -10,9 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QDate, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from coop.db import open_database
 from coop.permissions import SYSTEM
-from coop.services import demo, users
+from coop.services import demo, session, users
 from ui import fmt, msgbox
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -31,26 +30,6 @@ def save(widget: QWidget, name: str) -> Path:
     widget.grab().save(str(path))
     print(path)
     return path
-
-
-def _fresh_lots(actor) -> None:
-    """Two gold lots in stock (the demo year sells everything) so the sale dialog has something to show."""
-    from datetime import date
-    from decimal import Decimal
-
-    from coop.models import Member, Mineral, Site
-    from coop.services import production
-
-    gold = Mineral.get(Mineral.name == "Gold")
-    site = Site.select().where(Site.minerals.contains("Gold")).first()
-    members = [m.id for m in Member.select().where(Member.site == site).limit(3)]
-    for qty, owners in (("42.5", [(members[0], 6000), (members[1], 4000)]), ("18.2", [(members[2], 10000)])):
-        production.create_lot(
-            actor,
-            production.LotInput(
-                site.id, gold.id, date(2025, 12, 29), Decimal(qty), owners, grade=Decimal("870")
-            ),
-        )
 
 
 def _receipt(actor, window, sale_id: int | None) -> None:
@@ -74,7 +53,7 @@ def main(lang: str = "en") -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     msgbox.SUPPRESS = True
     tmp = Path(tempfile.mkdtemp(prefix="coop-shots-"))
-    db = open_database(tmp / "demo.sqlite")
+    db = session.open_file(tmp / "demo.sqlite")
     demo.create(SYSTEM)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     QCoreApplication.setOrganizationName("CoopLedgerScreenshots")
@@ -100,7 +79,7 @@ def main(lang: str = "en") -> int:
         save(window, f"area-{key}")
     from ui.sale import SaleDialog
 
-    _fresh_lots(actor)
+    demo.lots_in_stock(actor)  # the demo year sells everything: the sale dialog needs lots to show
     sale = SaleDialog(actor, window)
     sale.buyer.setCurrentIndex(1)
     for row in range(min(2, sale.lots.count())):

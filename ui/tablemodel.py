@@ -149,9 +149,9 @@ class ListModel(QAbstractTableModel):
                 if col.kind == "qty":  # quantities add up only within one mineral (one unit)
                     if self.query.mineral_id is None:
                         continue
-                    from coop.models import Mineral
+                    from coop.services import lookups
 
-                    row["unit"] = Mineral.get_by_id(self.query.mineral_id).unit
+                    row["unit"] = lookups.mineral_unit(self.query.mineral_id)
                 value = fmt.cell(col.kind, self.totals[col.key], row, col.labels)
                 parts.append(f"{_(col.label)}: {value}")
         return "   ".join(parts)

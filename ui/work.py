@@ -25,35 +25,44 @@ class _Worker(QObject):
     progress = Signal(int, int)
     finished = Signal(object)
     failed = Signal(str, str)
+    refused = Signal(object)  # a CoopError, for a caller that shows it itself
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, hand_over: bool) -> None:
         super().__init__()
         self.job = job
+        self.hand_over = hand_over  # domain errors go to `refused` (the exception) rather than `failed`
         self.cancel = threading.Event()
 
     def run(self) -> None:
-        from coop.models import database
+        from coop.services import session
 
         try:
             result = self.job(lambda done, total: self.progress.emit(done, total), self.cancel.is_set)
         except CoopError as exc:
-            self.failed.emit(exc.message(), "")
+            if self.hand_over:
+                self.refused.emit(exc)
+            else:
+                self.failed.emit(exc.message(), "")
         except Exception as exc:  # a bug in background work: shown with details, never swallowed
             self.failed.emit(str(exc), traceback.format_exc())
         else:
             self.finished.emit(result)
         finally:
-            database.close()
+            session.close_thread_connection()
 
 
 class _Receiver(QObject):
     """Lives in the UI thread so the worker's signals arrive queued (never run on the worker)."""
 
     def __init__(
-        self, parent: QWidget, dialog: QProgressDialog | None, done: Callable[[Any], None] | None
+        self,
+        parent: QWidget,
+        dialog: QProgressDialog | None,
+        done: Callable[[Any], None] | None,
+        refused: Callable[[CoopError], None] | None,
     ) -> None:
         super().__init__(parent)
-        self.parent_widget, self.dialog, self.done = parent, dialog, done
+        self.parent_widget, self.dialog, self.done, self.on_refused = parent, dialog, done, refused
         self.cancelled = False
 
     @Slot(int, int)
@@ -75,6 +84,13 @@ class _Receiver(QObject):
             self.dialog.reset()
         msgbox.warning(self.parent_widget, _("The work stopped"), message, details)
 
+    @Slot(object)
+    def refused(self, exc: CoopError) -> None:
+        if self.dialog is not None:
+            self.dialog.reset()
+        if self.on_refused is not None:
+            self.on_refused(exc)
+
 
 def run_in_background(
     parent: QWidget,
@@ -83,9 +99,13 @@ def run_in_background(
     done: Callable[[Any], None] | None = None,
     *,
     quiet: bool = False,
+    refused: Callable[[CoopError], None] | None = None,
 ) -> tuple[QThread, QProgressDialog | None]:
     """Start `job(progress, cancelled)` on a thread; a window-modal progress dialog offers Cancel, unless
-    `quiet` (work the user did not ask for, e.g. the dashboard's figures: the window stays usable)."""
+    `quiet` (work the user did not ask for, e.g. the dashboard's figures: the window stays usable).
+
+    A domain error (CoopError) is shown in a message box, or handed to `refused` when given (the operation
+    runner, ui/ops.py, shows it in its one place); a bug always shows its details."""
     dialog = None
     if not quiet:
         dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
@@ -95,18 +115,20 @@ def run_in_background(
     _RUNNING.add(thread)
     if not _RUNNING_HOOKED:
         _hook_quit()
-    worker = _Worker(job)
+    worker = _Worker(job, hand_over=refused is not None)
     worker.moveToThread(thread)
-    receiver = _Receiver(parent, dialog, done)
+    receiver = _Receiver(parent, dialog, done, refused)
     thread.started.connect(worker.run)
     worker.progress.connect(receiver.progress)
     worker.finished.connect(receiver.finished)
     worker.failed.connect(receiver.failed)
+    worker.refused.connect(receiver.refused)
     if dialog is not None:
         dialog.canceled.connect(worker.cancel.set)
         dialog.canceled.connect(lambda: setattr(receiver, "cancelled", True))
     worker.finished.connect(thread.quit)
     worker.failed.connect(thread.quit)
+    worker.refused.connect(thread.quit)
     thread.finished.connect(worker.deleteLater)
     thread.finished.connect(lambda: _RUNNING.discard(thread))
     thread.finished.connect(thread.deleteLater)

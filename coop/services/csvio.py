@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from coop.errors import ErrorList, ValidationError
+from coop.services import records
 
 MAX_FIELD = 10_000  # characters; longer cells are refused, not truncated
 MAX_LINE = 1_000_000  # bytes of one physical line: a file of one endless line is refused, not loaded
 MAX_HEADER = 100_000  # characters of the first line (the column names)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -40,12 +42,22 @@ def _check_cells(header: list[str], cells: list[str], rowno: int) -> dict[str, s
     if len(cells) > len(header):
         raise ValidationError("file", "The row has more cells than the header.", row=rowno)
     # One look at the whole row first (a newline is no control character here): the cell-by-cell search
-    # naming the column runs only for a row that fails, and was a fifth of a lot import (bench case 2).
+    # naming the column is slow enough to weigh on an import, so it runs only for a row that fails.
     joined = "\n".join(cells)
     if len(joined) > MAX_FIELD or _CONTROL.search(joined):
         _check_each_cell(header, cells, rowno)
     cells = cells + [""] * (len(header) - len(cells))  # a short row: its missing cells are empty
+    if "'" in joined:
+        return {name: unguard(cell.strip()) for name, cell in zip(header, cells, strict=True)}
     return {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+
+
+def unguard(text: str) -> str:
+    """A cell as it was before safe_cell guarded it: the export's apostrophe before =, +, -, @, tab or CR
+    (a phone number +243… comes back as +243…, not '+243…). Other apostrophes are the data's own."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START):
+        return text[1:].strip()
+    return text
 
 
 def _check_each_cell(header: list[str], cells: list[str], rowno: int) -> None:
@@ -96,9 +108,17 @@ def _header(line: str, delimiter: str) -> list[str]:
     if len(line) >= MAX_HEADER:
         raise ValidationError("file", "The first line is not a header of column names.", row=1)
     try:
-        return [h.strip().lower() for h in next(csv.reader([line], delimiter=delimiter), [])]
+        names = [h.strip().lower() for h in next(csv.reader([line], delimiter=delimiter), [])]
     except csv.Error as exc:
         raise ValidationError("file", "The file is not valid CSV: {detail}", row=1, detail=str(exc)) from None
+    seen: set[str] = set()
+    for name in names:
+        if name and name in seen:  # which of the two cells would count is anyone's guess
+            raise ValidationError(
+                name, "The column “{column}” appears twice in the header.", row=1, column=name
+            )
+        seen.add(name)
+    return names
 
 
 def _encoding_error(row: int) -> ValidationError:
@@ -107,14 +127,22 @@ def _encoding_error(row: int) -> ValidationError:
     )
 
 
-def parse_date(text: str, column: str, *, allow_future: bool = False) -> date:
-    """A YYYY-MM-DD cell; dates in the future are refused unless allowed (e.g. a card's expiry)."""
+def parse_iso_date(text: str, column: str) -> date:
+    """Exactly YYYY-MM-DD (Python 3.11's fromisoformat also reads 20250105 and 2025-W01-1)."""
+    if not _ISO_DATE.fullmatch(text):
+        raise ValidationError(column, "“{value}” is not a date of the form YYYY-MM-DD.", value=text)
     try:
-        day = date.fromisoformat(text)
+        return date.fromisoformat(text)
     except ValueError:
         raise ValidationError(column, "“{value}” is not a date of the form YYYY-MM-DD.", value=text) from None
-    if day > date.today() and not allow_future:
-        raise ValidationError(column, "The date {date} is in the future.", date=text)
+
+
+def parse_date(
+    text: str, column: str, *, allow_future: bool = False, earliest: date = records.EARLIEST_DATE
+) -> date:
+    """A YYYY-MM-DD cell in the range records.check_date allows; the future only if allowed (a card's expiry)."""
+    day = parse_iso_date(text, column)
+    records.check_date(day, column, earliest=earliest, allow_future=allow_future)
     return day
 
 
@@ -143,7 +171,9 @@ def safe_cell(value: Any) -> str:
     if value is None:
         return ""
     text = value.isoformat() if isinstance(value, date) else str(value)
-    if text.startswith(FORMULA_START) and not _NUMBER.match(text):
+    # A text that itself starts with apostrophes before a formula sign ('+243) gets one more, so that
+    # unguard, which takes one off, gives it back as it was.
+    if text.lstrip("'").startswith(FORMULA_START) and not _NUMBER.match(text):
         return "'" + text
     return text
 

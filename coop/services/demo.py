@@ -6,6 +6,7 @@ import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from coop.changes import Changes
 from coop.models import Member, database
 from coop.permissions import Actor
 from coop.services import payouts, production, registry, safety, sales, settings, taxes, users
@@ -75,10 +76,10 @@ def create(actor: Actor, *, members: int = 120) -> dict[str, int]:
         )
         gold = registry.save_mineral(
             actor, None, name="Gold", unit="g", grade_kind="fineness", hs_code="7108.12"
-        )
+        ).id
         cass = registry.save_mineral(
             actor, None, name="Cassiterite", unit="kg", grade_kind="percent", hs_code="2609.00"
-        )
+        ).id
         registry.save_mineral(actor, None, name="Coltan", unit="kg", grade_kind="percent", hs_code="2615.90")
         mineral_of = {"Gold": gold, "Cassiterite": cass}
         sites = {
@@ -91,11 +92,11 @@ def create(actor: Actor, *, members: int = 120) -> dict[str, int]:
                 longitude=lon,
                 licence_no=lic,
                 minerals=mineral,
-            )
+            ).id
             for code, name, lat, lon, lic, mineral in SITES
         }
         buyers = [
-            registry.save_buyer(actor, None, name=n, licence_no=lic, kind=k, tax_id=t)
+            registry.save_buyer(actor, None, name=n, licence_no=lic, kind=k, tax_id=t).id
             for n, lic, k, t in [
                 ("Comptoir Muungano", "CMP-2024-031", "comptoir", "A0912345B"),
                 ("Etablissement Namukaya", "CMP-2024-077", "comptoir", "A1022334C"),
@@ -142,7 +143,7 @@ def _members(actor: Actor, rng: random.Random, count: int, site_ids: list[int]) 
                 join_date=date(2019 + i % 6, 1 + i % 12, 1 + i % 28),
                 status="left" if i % 41 == 40 else ("suspended" if i % 53 == 52 else "active"),
                 share_capital_minor=rng.choice([5000000, 10000000, 20000000]),
-            )
+            ).id
         )
     return ids
 
@@ -179,7 +180,7 @@ def _lots(
                     retort_used=gold and rng.random() < 0.4,
                     notes="",
                 ),
-            )
+            ).id
             by_site.setdefault(sites[code], []).append((day, lot))
             day += timedelta(days=rng.randint(2, 5))
     return by_site
@@ -303,7 +304,7 @@ def _incidents(actor: Actor, rng: random.Random, sites: list[int]) -> int:
             actions="Réunion de sécurité ; étançonnement renforcé." if i % 2 else "",
             reported_to_authority=reported,
             reported_on=(when + timedelta(days=2)).date() if reported else None,
-        )
+        ).id
         if i < 7:
             safety.move_incident(actor, iid, "investigating")
         if i < 5:
@@ -342,3 +343,19 @@ def _users(actor: Actor, member_id: int) -> None:
     ]:
         users.add_user(actor, name, DEMO_PASSWORD, role)
     users.add_user(actor, "member", DEMO_PASSWORD, "member", member_id=member_id)
+
+
+def lots_in_stock(actor: Actor) -> Changes:
+    """Two gold lots in stock after the demo year (which sells everything), e.g. for a sale to show."""
+    from coop.models import Mineral, Site
+
+    gold = Mineral.get(Mineral.name == "Gold")
+    site = Site.select().where(Site.minerals.contains("Gold")).first()
+    members = [m.id for m in Member.select().where(Member.site == site).limit(3)]
+    changes = Changes()
+    for qty, owners in (("42.5", [(members[0], 6000), (members[1], 4000)]), ("18.2", [(members[2], 10000)])):
+        lot = production.LotInput(
+            site.id, gold.id, date(YEAR, 12, 29), Decimal(qty), owners, grade=Decimal("870")
+        )
+        changes |= production.create_lot(actor, lot).changes
+    return changes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -11,11 +12,12 @@ from typing import Any
 from peewee import fn
 
 from coop import money
+from coop.changes import NOTHING, Changes
 from coop.db import translated
 from coop.errors import Cancelled, CoopError, ValidationError
 from coop.models import Buyer, Member, Mineral, ProductionLot, Site, database
 from coop.permissions import Actor
-from coop.services import audit, csvio, production, registry, sales, settings
+from coop.services import audit, csvio, production, records, registry, sales, settings
 
 MEMBER_COLUMNS = [
     "member_no",
@@ -67,6 +69,18 @@ FALSE = {"", "0", "no", "false", "non", "não", "nao", "hapana", "n"}
 class ImportResult:
     kind: str
     rows: int
+    changes: Changes = NOTHING  # the areas written (no ids: an import may write a million rows)
+
+
+# what an import of each kind writes (a sale also sells its lots and posts its journal entry)
+TOUCHES = {
+    "members": Changes.of(members=None),
+    "lots": Changes.of(lots=None),
+    "sales": Changes.of(sales=None, lots=None, ledger=None),
+}
+
+
+_WHOLE = re.compile(r"-?[0-9]{1,18}")
 
 
 def _bool(text: str, column: str) -> bool:
@@ -81,10 +95,9 @@ def _bool(text: str, column: str) -> bool:
 def _int(text: str, column: str, optional: bool = True) -> int | None:
     if not text and optional:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        raise ValidationError(column, "“{value}” is not a whole number.", value=text) from None
+    if not _WHOLE.fullmatch(text):  # int() also reads 1_000, " 12 " and other scripts' digits
+        raise ValidationError(column, "“{value}” is not a whole number.", value=text)
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -145,7 +158,7 @@ def _run(
         if count == 0:
             raise ValidationError("file", "The file has no data rows.", row=2)
         audit.record(actor, "import", kind, None, None, {"file": os.path.basename(str(path)), "rows": count})
-    return ImportResult(kind, count)
+    return ImportResult(kind, count, TOUCHES[kind])
 
 
 def _already_used(column: str, value: object) -> ValidationError:
@@ -157,7 +170,7 @@ def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = 
     actor.require("data.import")
     actor.require("members.write")
     sites = {s.code: s.id for s in Site.select(Site.id, Site.code)}
-    taken = {m for (m,) in Member.select(Member.member_no).tuples()}
+    taken = {records.identifier_key(m) for (m,) in Member.select(Member.member_no).tuples()}
     ccy = settings.get().currency
     pending: list[dict] = []
 
@@ -171,23 +184,28 @@ def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = 
             "sex": r.get("sex", "").upper(),
             "birth_year": _int(r.get("birth_year", ""), "birth_year"),
             "id_number": r.get("id_number", ""),
-            "card_expiry": csvio.parse_date(r["card_expiry"], "card_expiry", allow_future=True)
+            "card_expiry": csvio.parse_date(
+                r["card_expiry"], "card_expiry", allow_future=True, earliest=records.EARLIEST_REGISTER_DATE
+            )
             if r.get("card_expiry")
             else None,
             "phone": r.get("phone", ""),
             "community": r.get("community", ""),
             "site": sites.get(site_code),
             "role": r.get("role") or "digger",
-            "join_date": csvio.parse_date(r["join_date"], "join_date"),
+            "join_date": csvio.parse_date(
+                r["join_date"], "join_date", earliest=records.EARLIEST_REGISTER_DATE
+            ),
             "status": r.get("status") or "active",
             "share_capital_minor": money.to_minor(
                 money.parse_decimal(r.get("share_capital") or "0", "share_capital"), ccy
             ),
         }
         registry.validate_member_row(values)
-        if values["member_no"] in taken:
+        key = records.identifier_key(str(values["member_no"]))
+        if key in taken:
             raise _already_used("member_no", values["member_no"])
-        taken.add(values["member_no"])
+        taken.add(key)
         pending.append(values)
         if len(pending) >= BATCH:
             flush()
@@ -202,9 +220,9 @@ def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = 
 
 def _memo(parse: Callable[..., Any]) -> Callable[..., Any]:
     """A pure per-cell parser remembering its results by cell text: a million lots repeat a few hundred
-    shares, grades and dates, and parsing them again was a fifth of the import (bench case 2). Errors are
-    not remembered, so a bad cell raises on every row it appears in; at most 20,000 texts are kept
-    (functools' C cache: a third of the cost of the earlier Python one)."""
+    shares, grades and dates, and parsing them again would weigh on the import. Errors are not remembered,
+    so a bad cell raises on every row it appears in; at most 20,000 texts are kept (functools' cache is
+    written in C)."""
     return functools.lru_cache(maxsize=20_000)(parse)
 
 
@@ -223,10 +241,10 @@ def _owners(text: str, members: dict[str, tuple[int, bool]]) -> list[tuple[int, 
     owners = []
     for part in text.split(";"):
         no, colon, pct = part.partition(":")
-        no = no.strip()
+        no = records.identifier(no, "owners")
         if not no and not colon and not pct:
             continue  # an empty part ('M001;' or ';;')
-        found = members.get(no)
+        found = members.get(records.identifier_key(no))
         if found is None:
             raise ValidationError("owners", "Unknown member: {value}.", value=no)
         if not found[1]:
@@ -272,8 +290,8 @@ class _LotWriter:
 class _References:
     """Lot references SITE-YYYYMMDD-NNN: given ones must be new; missing ones continue each day's sequence.
 
-    Given references are looked up in the database a batch at a time (`stored`), not row by row: one
-    query per row was ~9 % of a lot import (bench case 2)."""
+    Given references are looked up in the database a batch at a time (`stored`), not row by row: a query
+    per row would weigh on a large import."""
 
     def __init__(self) -> None:
         self.last: dict[str, int] = {}
@@ -282,6 +300,9 @@ class _References:
 
     def take(self, given: str, site_code: str, day, rowno: int) -> str:
         if given:
+            # lot references are codes, stored in capitals (like the generated ones): a reference given in
+            # other letters' case is the same lot, and the unique index sees it
+            given = records.identifier(given, "reference").upper()
             if given in self.seen:
                 raise _already_used("reference", given)
             self.seen.add(given)
@@ -312,13 +333,17 @@ class _References:
         return sorted(found, key=lambda item: item[0])
 
 
-def import_lots(actor: Actor, path: str | os.PathLike, watch: Watch | None = None) -> ImportResult:
+def import_lots(
+    actor: Actor, path: str | os.PathLike, watch: Watch | None = None, *, confirm_unusual: bool = False
+) -> ImportResult:
+    """Lots with their owners; an unusually large quantity (money.LOT_QTY_LIMITS) is a row error unless
+    `confirm_unusual`."""
     actor.require("data.import")
     actor.require("lots.write")
     sites = {s.code: (s.id, s.status == "active") for s in Site.select()}
-    minerals = {m.name.lower(): (m.id, m.grade_kind) for m in Mineral.select()}
+    minerals = {m.name.lower(): (m.id, m.grade_kind, m.unit) for m in Mineral.select()}
     members = {
-        no: (mid, st == "active")
+        records.identifier_key(no): (mid, st == "active")
         for mid, no, st in Member.select(Member.id, Member.member_no, Member.status).tuples()
     }
     refs = _References()
@@ -350,7 +375,7 @@ def import_lots(actor: Actor, path: str | os.PathLike, watch: Watch | None = Non
         mineral = minerals.get(r["mineral"].lower())
         if mineral is None:
             raise ValidationError("mineral", "Unknown mineral: {value}.", value=r["mineral"])
-        qty = money.qty_to_milli(r["quantity"], "quantity")
+        qty = money.lot_qty_to_milli(r["quantity"], mineral[2], "quantity", confirm_unusual=confirm_unusual)
         grade = grade_milli(mineral[1], r.get("grade") or "0")
         owners = _owners(r["owners"], members)
         hg = mercury_milli(r.get("mercury_g") or "0")
@@ -382,18 +407,19 @@ def import_sales(actor: Actor, path: str | os.PathLike, watch: Watch | None = No
         buyer = buyers.get(r["buyer"].lower())
         if buyer is None:
             raise ValidationError("buyer", "Unknown buyer: {value}.", value=r["buyer"])
-        refs = [x.strip() for x in r["lot_references"].split(";") if x.strip()]
-        lots = dict(
+        refs = [records.identifier(x, "lot_references") for x in r["lot_references"].split(";") if x.strip()]
+        found = (
             ProductionLot.select(ProductionLot.reference, ProductionLot.id)
-            .where(ProductionLot.reference.in_(refs))
+            .where(ProductionLot.reference.in_(refs + [x.upper() for x in refs]))
             .tuples()
         )
+        lots = {records.identifier_key(ref): lot_id for ref, lot_id in found}
         for ref in refs:
-            if ref not in lots:
+            if records.identifier_key(ref) not in lots:
                 raise ValidationError("lot_references", "Unknown lot: {value}.", value=ref)
         inp = sales.SaleInput(
             buyer_id=buyer,
-            lot_ids=[lots[x] for x in refs],
+            lot_ids=[lots[records.identifier_key(x)] for x in refs],
             date=csvio.parse_date(r["date"], "date"),
             currency=r["currency"].upper(),
             unit_price=money.parse_decimal(r["unit_price"], "unit_price"),

@@ -7,10 +7,11 @@ from datetime import date
 
 from peewee import fn
 
+from coop import vocab
 from coop.models import JournalEntry, Posting
 from coop.permissions import Actor
 
-TREASURY = ("cash", "mobile_money", "bank")  # one account per payment method
+TREASURY = tuple(vocab.PAYMENT_METHODS)  # one account per payment method
 ACCOUNTS = TREASURY + ("member_payable", "levy_income", "tax_payable", "tax_expense")
 
 
@@ -20,7 +21,7 @@ def _sum(query) -> int:
 
 def member_balance(actor: Actor, member_id: int, as_of: date | None = None) -> int:
     """What the cooperative owes the member (minor units): credits to their payable account."""
-    actor.require_member_access(member_id)
+    actor.require_record({member_id})
     q = Posting.select(fn.SUM(Posting.amount_minor)).where(
         (Posting.account == "member_payable") & (Posting.member == member_id)
     )
@@ -55,7 +56,7 @@ def account_balance(
     return _sum(q)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Position:
     cash: int
     mobile_money: int

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from coop.chain import PostingLine
+from coop.changes import Changes, Saved
 from coop.errors import ValidationError
 from coop.models import Member, Payout, database
 from coop.permissions import Actor
@@ -14,7 +15,7 @@ from coop.services import ledger, posting, settings
 
 def pay_member(
     actor: Actor, member_id: int, amount: Decimal, day: date, method: str = "cash", reference: str = ""
-) -> int:
+) -> Saved:
     """Post a payout of at most the member's balance: member payable (debit) against treasury (credit)."""
     actor.require("payouts.post")
     minor = posting.payment_minor(amount, day, method)
@@ -44,9 +45,9 @@ def pay_member(
             PostingLine("member_payable", member_id, None, minor),
             PostingLine(method, None, None, -minor),
         ]
-        posting.post(actor, Payout, row.id, day, reference, lines)
-    return row.id
+        posted = posting.post(actor, Payout, row.id, day, reference, lines)
+    return Saved(row.id, posted)
 
 
-def void_payout(actor: Actor, payout_id: int, reason: str) -> None:
-    posting.void(actor, Payout, payout_id, reason)
+def void_payout(actor: Actor, payout_id: int, reason: str) -> Changes:
+    return posting.void(actor, Payout, payout_id, reason)

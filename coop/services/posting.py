@@ -8,23 +8,27 @@ from decimal import Decimal
 
 from peewee import Model
 
-from coop import chain, money, workflow
+from coop import chain, money, vocab, workflow
 from coop.chain import PostingLine
-from coop.errors import NotFound, ValidationError
+from coop.changes import Changes
+from coop.errors import ValidationError
 from coop.models import JournalEntry, database
 from coop.permissions import Actor
 from coop.services import audit, records
 
+# the change area of each financial record kind (its table name)
+AREA = {"sale": "sales", "payout": "payouts", "tax_payment": "tax_payments"}
+
 
 def post(
     actor: Actor, model: type[Model], row_id: int, day: date, memo: str, lines: Sequence[PostingLine]
-) -> str:
+) -> Changes:
     """Move a draft row to posted: append its journal entry to the chain and store the link's hash.
 
-    Call inside the caller's transaction, after every hashed field of the row is final.
+    Call inside the caller's transaction, after every hashed field of the row is final. Returns the row
+    and the journal entry as touched.
     """
     kind = model._meta.table_name
-    workflow.check(kind, "draft", "posted")
     entry = chain.append(
         entry_date=day,
         kind=kind,
@@ -35,24 +39,27 @@ def post(
         postings=lines,
         source=chain.source_snapshot(kind, row_id),
     )
-    model.update(state="posted", chain_hash=entry.hash).where(model.id == row_id).execute()
+    workflow.transition(model, row_id, "posted", chain_hash=entry.hash)
     audit.record(actor, "post", kind, row_id, None, audit.row_dict(model.get_by_id(row_id)))
-    return entry.hash
+    return Changes.of(**{AREA[kind]: [row_id]}, ledger=[entry.id])
 
 
 def void(
-    actor: Actor, model: type[Model], row_id: int, reason: str, after: Callable[[int], None] | None = None
-) -> None:
-    """Void a posted row: append the exact reversal of its entry with the reason; the row stays, marked voided."""
+    actor: Actor,
+    model: type[Model],
+    row_id: int,
+    reason: str,
+    after: Callable[[int], Changes] | None = None,
+) -> Changes:
+    """Void a posted row: append the exact reversal of its entry with the reason; the row stays, marked voided.
+
+    `after(row_id)` runs in the same transaction and returns what it touched besides."""
     kind = model._meta.table_name
     actor.require({"sale": "sales.void", "payout": "payouts.void", "tax_payment": "taxes.void"}[kind])
     if not reason.strip():
-        raise ValidationError("reason", "Give a reason for the void.")
+        raise ValidationError("reason", vocab.VOID_REASON_REQUIRED)
     with database.atomic():
-        row = model.get_or_none(model.id == row_id)
-        if row is None:
-            raise NotFound("Record {id} does not exist.", id=row_id)
-        workflow.check(kind, row.state, "voided")
+        was = workflow.transition(model, row_id, "voided", void_reason=reason.strip())
         original = JournalEntry.get(
             (JournalEntry.source_type == kind)
             & (JournalEntry.source_id == row_id)
@@ -61,7 +68,7 @@ def void(
         lines = [
             PostingLine(p.account, p.member_id, p.tax_rule_id, -p.amount_minor) for p in original.postings
         ]
-        chain.append(
+        reversal = chain.append(
             entry_date=date.today(),
             kind="void",
             source_type=kind,
@@ -71,12 +78,13 @@ def void(
             postings=lines,
             source=chain.source_snapshot(kind, row_id),
         )
-        model.update(state="voided", void_reason=reason.strip()).where(model.id == row_id).execute()
+        changes = Changes.of(**{AREA[kind]: [row_id]}, ledger=[reversal.id])
         if after:
-            after(row_id)
+            changes |= after(row_id)
         audit.record(
-            actor, "void", kind, row_id, {"state": "posted"}, {"state": "voided", "reason": reason.strip()}
+            actor, "void", kind, row_id, {"state": was}, {"state": "voided", "reason": reason.strip()}
         )
+    return changes
 
 
 def payment_minor(amount: Decimal | str, day: date, method: str) -> int:

@@ -9,11 +9,12 @@ from decimal import Decimal
 
 from peewee import fn
 
-from coop import money
+from coop import money, vocab, workflow
+from coop.changes import Changes, Saved
 from coop.errors import NotFound, ValidationError
 from coop.models import LotOwner, Member, Mineral, ProductionLot, Site, database
 from coop.permissions import Actor
-from coop.services import audit
+from coop.services import audit, records
 
 GRADE_LIMITS = {"fineness": Decimal(1000), "percent": Decimal(100), "karat": Decimal(24)}
 
@@ -29,6 +30,7 @@ class LotInput:
     mercury_g: Decimal = Decimal(0)
     retort_used: bool = False
     notes: str = ""
+    confirm_unusual: bool = False  # the user confirmed an unusually large quantity (errors.UnusualValue)
 
 
 def grade_milli(grade_kind: str, grade: Decimal | str) -> int:
@@ -80,14 +82,15 @@ def validate(inp: LotInput) -> tuple[Site, Mineral, dict]:
     mineral = Mineral.get_or_none(Mineral.id == inp.mineral_id)
     if mineral is None:
         raise ValidationError("mineral", "Unknown mineral: {value}.", value=inp.mineral_id)
-    if inp.date > date.today():
-        raise ValidationError("date", "The date {date} is in the future.", date=inp.date.isoformat())
+    records.check_date(inp.date, "date")
     _check_owners(inp.owners)
     fields = {
         "site": site.id,
         "mineral": mineral.id,
         "date": inp.date,
-        "qty_milli": money.qty_to_milli(inp.quantity, "quantity"),
+        "qty_milli": money.lot_qty_to_milli(
+            inp.quantity, mineral.unit, "quantity", confirm_unusual=inp.confirm_unusual
+        ),
         "grade_milli": grade_milli(mineral.grade_kind, inp.grade),
         "mercury_milli": mercury_milli(inp.mercury_g),
         "retort_used": bool(inp.retort_used),
@@ -107,7 +110,7 @@ def next_reference(site_code: str, day: date) -> str:
     return f"{prefix}{(int(last.reference.rsplit('-', 1)[1]) + 1) if last else 1:03d}"
 
 
-def create_lot(actor: Actor, inp: LotInput) -> int:
+def create_lot(actor: Actor, inp: LotInput) -> Saved:
     """Register a production lot with its owners; the reference is unique and printed on every document."""
     actor.require("lots.write")
     with database.atomic():
@@ -115,7 +118,7 @@ def create_lot(actor: Actor, inp: LotInput) -> int:
         lot = ProductionLot.create(reference=next_reference(site.code, inp.date), status="in_stock", **fields)
         LotOwner.insert_many([{"lot": lot.id, "member": m, "share_bp": bp} for m, bp in inp.owners]).execute()
         audit.record(actor, "create", "production_lot", lot.id, None, {**fields, "owners": list(inp.owners)})
-    return lot.id
+    return Saved(lot.id, Changes.of(lots=[lot.id]))
 
 
 def _in_stock(lot_id: int) -> ProductionLot:
@@ -129,7 +132,7 @@ def _in_stock(lot_id: int) -> ProductionLot:
     return lot
 
 
-def update_lot(actor: Actor, lot_id: int, inp: LotInput) -> None:
+def update_lot(actor: Actor, lot_id: int, inp: LotInput) -> Changes:
     """Correct a lot still in stock (a sold lot is part of a posted sale and stays as it was)."""
     actor.require("lots.write")
     with database.atomic():
@@ -140,21 +143,23 @@ def update_lot(actor: Actor, lot_id: int, inp: LotInput) -> None:
         LotOwner.delete().where(LotOwner.lot == lot_id).execute()
         LotOwner.insert_many([{"lot": lot_id, "member": m, "share_bp": bp} for m, bp in inp.owners]).execute()
         audit.record(actor, "update", "production_lot", lot_id, old, {**fields, "owners": list(inp.owners)})
+    return Changes.of(lots=[lot_id])
 
 
-def void_lot(actor: Actor, lot_id: int, reason: str) -> None:
+def void_lot(actor: Actor, lot_id: int, reason: str) -> Changes:
     """Take a lot registered by mistake out of stock; it keeps its reference."""
     actor.require("lots.write")
     if not reason.strip():
-        raise ValidationError("reason", "Give a reason for the void.")
+        raise ValidationError("reason", vocab.VOID_REASON_REQUIRED)
     with database.atomic():
-        _in_stock(lot_id)
-        ProductionLot.update(status="voided").where(ProductionLot.id == lot_id).execute()
+        _in_stock(lot_id)  # the lot's own message; the transition below checks again from the row
+        was = workflow.transition(ProductionLot, lot_id, "voided")
         audit.record(
             actor,
             "void",
             "production_lot",
             lot_id,
-            {"status": "in_stock"},
+            {"status": was},
             {"status": "voided", "reason": reason.strip()},
         )
+    return Changes.of(lots=[lot_id])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
+from peewee import fn
+
+from coop import money
+from coop.changes import Saved
 from coop.errors import ValidationError
 from coop.i18n import N_
 from coop.models import Buyer, Member, Mineral, Site
@@ -41,10 +45,7 @@ def _coordinate(values: dict, name: str, limit: int) -> None:
     text = str(values.get(name) or "").strip()
     if not text:
         return
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(name, "“{value}” is not a number.", value=text) from None
+    value = money.parse_decimal(text, name)
     if not -limit <= value <= limit:
         raise ValidationError(
             name, "The coordinate must be between -{limit} and {limit} degrees.", limit=limit
@@ -54,21 +55,25 @@ def _coordinate(values: dict, name: str, limit: int) -> None:
 def _validate_site(v: dict) -> None:
     records.require_text(v, "code", N_("The site needs a code."))
     records.require_text(v, "name", N_("The site needs a name."))
+    records.check_name(v, "name")
     records.require_choice(v, "status", SITE_STATUSES)
     _coordinate(v, "latitude", 90)
     _coordinate(v, "longitude", 180)
 
 
-def save_site(actor: Actor, site_id: int | None, **values) -> int:
+def save_site(actor: Actor, site_id: int | None, **values) -> Saved:
     values.setdefault("status", "active")
-    values["code"] = str(values.get("code", "")).strip().upper()
-    return records.save(actor, "sites.write", Site, site_id, values, _validate_site, "code")
+    values["code"] = records.identifier(values.get("code", ""), "code").upper()
+    return records.save(actor, "sites.write", Site, site_id, values, _validate_site, "code", area="sites")
 
 
 def validate_member_row(v: dict) -> None:
-    """The checks of one member's fields (shared by the form and the CSV import)."""
+    """The checks of one member's fields (shared by the form and the CSV import); the member number is
+    normalised in place (records.identifier)."""
+    v["member_no"] = records.identifier(v.get("member_no"), "member_no")
     records.require_text(v, "member_no", N_("The member needs a member number."))
     records.require_text(v, "full_name", N_("The member needs a name."))
+    records.check_name(v, "full_name")
     records.require_choice(v, "role", MEMBER_ROLES)
     records.require_choice(v, "status", MEMBER_STATUSES)
     if v.get("sex"):
@@ -80,19 +85,35 @@ def validate_member_row(v: dict) -> None:
         )
     if not isinstance(v.get("join_date"), date):
         raise ValidationError("join_date", "The member needs a join date.")
-    records.require_past(v, "join_date")
+    records.require_past(v, "join_date", earliest=records.EARLIEST_REGISTER_DATE)
+    if v.get("card_expiry") is not None:
+        records.check_date(
+            v["card_expiry"], "card_expiry", earliest=records.EARLIEST_REGISTER_DATE, allow_future=True
+        )
     if v.get("site") is not None:
         records.require_exists(Site, v["site"], "site")
     if int(v.get("share_capital_minor", 0)) < 0:
         raise ValidationError("share_capital_minor", "The amount cannot be negative.")
 
 
-def save_member(actor: Actor, member_id: int | None, **values) -> int:
+def find_member(number: str) -> int | None:
+    """The id of the member with this number, compared as identifiers are (NFKC, without case), or None."""
+    no = unicodedata.normalize("NFKC", number).strip()
+    exact = Member.get_or_none(Member.member_no == no)
+    if exact is not None:
+        return exact.id
+    found = Member.select(Member.id).where(fn.LOWER(Member.member_no) == fn.LOWER(no)).order_by(Member.id)
+    return found.scalar()
+
+
+def save_member(actor: Actor, member_id: int | None, **values) -> Saved:
     values.setdefault("role", "digger")
     values.setdefault("status", "active")
     values.setdefault("join_date", date.today())
     values["member_no"] = str(values.get("member_no", "")).strip()
-    return records.save(actor, "members.write", Member, member_id, values, validate_member_row, "member_no")
+    return records.save(
+        actor, "members.write", Member, member_id, values, validate_member_row, "member_no", area="members"
+    )
 
 
 def _validate_mineral(v: dict) -> None:
@@ -101,17 +122,20 @@ def _validate_mineral(v: dict) -> None:
     records.require_choice(v, "grade_kind", GRADE_KINDS)
 
 
-def save_mineral(actor: Actor, mineral_id: int | None, **values) -> int:
+def save_mineral(actor: Actor, mineral_id: int | None, **values) -> Saved:
     values.setdefault("unit", "g")
     values.setdefault("grade_kind", "none")
-    return records.save(actor, "minerals.write", Mineral, mineral_id, values, _validate_mineral, "name")
+    return records.save(
+        actor, "minerals.write", Mineral, mineral_id, values, _validate_mineral, "name", area="minerals"
+    )
 
 
 def _validate_buyer(v: dict) -> None:
     records.require_text(v, "name", N_("The buyer needs a name."))
+    records.check_name(v, "name")
     records.require_choice(v, "kind", BUYER_KINDS)
 
 
-def save_buyer(actor: Actor, buyer_id: int | None, **values) -> int:
+def save_buyer(actor: Actor, buyer_id: int | None, **values) -> Saved:
     values.setdefault("kind", "comptoir")
-    return records.save(actor, "buyers.write", Buyer, buyer_id, values, _validate_buyer)
+    return records.save(actor, "buyers.write", Buyer, buyer_id, values, _validate_buyer, area="buyers")

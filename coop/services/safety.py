@@ -6,7 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from coop import money, workflow
-from coop.errors import NotFound, ValidationError
+from coop.changes import Changes, Saved
+from coop.errors import ValidationError
 from coop.i18n import N_
 from coop.models import Incident, Member, MercuryEntry, Site, database
 from coop.permissions import Actor
@@ -53,24 +54,23 @@ def _validate_incident(v: dict) -> None:
     records.require_text(v, "description", N_("Describe what happened."))
 
 
-def save_incident(actor: Actor, incident_id: int | None, **values) -> int:
+def save_incident(actor: Actor, incident_id: int | None, **values) -> Saved:
     """Record or correct an incident; its state changes only through `move_incident`."""
     if incident_id is None:
         values["state"] = "open"
     else:
         values.pop("state", None)
-    return records.save(actor, "incidents.write", Incident, incident_id, values, _validate_incident)
+    return records.save(
+        actor, "incidents.write", Incident, incident_id, values, _validate_incident, area="incidents"
+    )
 
 
-def move_incident(actor: Actor, incident_id: int, target: str) -> None:
+def move_incident(actor: Actor, incident_id: int, target: str) -> Changes:
     actor.require("incidents.write")
     with database.atomic():
-        row = Incident.get_or_none(Incident.id == incident_id)
-        if row is None:
-            raise NotFound("Incident {id} does not exist.", id=incident_id)
-        workflow.check("incident", row.state, target)
-        Incident.update(state=target).where(Incident.id == incident_id).execute()
-        audit.record(actor, "state", "incident", incident_id, {"state": row.state}, {"state": target})
+        was = workflow.transition(Incident, incident_id, target, missing=N_("Incident {id} does not exist."))
+        audit.record(actor, "state", "incident", incident_id, {"state": was}, {"state": target})
+    return Changes.of(incidents=[incident_id])
 
 
 def record_mercury(
@@ -83,7 +83,7 @@ def record_mercury(
     member_id: int | None = None,
     supplier: str = "",
     retort_used: bool = False,
-) -> int:
+) -> Saved:
     """A purchase or a use of mercury in grams; the Hg:Au ratio is derived in reports, never stored."""
     values = {
         "site": site_id,
@@ -102,4 +102,4 @@ def record_mercury(
         if v["member"] is not None:
             records.require_exists(Member, v["member"], "member")
 
-    return records.save(actor, "mercury.write", MercuryEntry, None, values, validate)
+    return records.save(actor, "mercury.write", MercuryEntry, None, values, validate, area="mercury")

@@ -8,13 +8,14 @@ from datetime import date
 from babel import Locale, UnknownLocaleError
 
 from coop import money
+from coop.changes import Changes
 from coop.errors import NotFound, ValidationError
 from coop.models import Cooperative, database
 from coop.permissions import Actor
 from coop.services import audit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CoopSettings:
     name: str
     registration_no: str
@@ -35,6 +36,14 @@ def get() -> CoopSettings:
     return CoopSettings(**{f.name: getattr(row, f.name) for f in fields(CoopSettings)})
 
 
+def current() -> CoopSettings | None:
+    """The settings, or None before the cooperative is set up (the first run's sign-in)."""
+    row = Cooperative.select().first()
+    if row is None:
+        return None
+    return CoopSettings(**{f.name: getattr(row, f.name) for f in fields(CoopSettings)})
+
+
 def validate(values: dict) -> None:
     if not str(values.get("name", "")).strip():
         raise ValidationError("name", "The cooperative needs a name.")
@@ -49,7 +58,7 @@ def validate(values: dict) -> None:
         raise ValidationError("levy_bp", "The levy must be between 0% and 50%.")
 
 
-def save(actor: Actor, **values) -> None:
+def save(actor: Actor, **values) -> Changes:
     """Create or update the cooperative's settings (manager only)."""
     actor.require("settings.write")
     row = Cooperative.select().first()
@@ -63,6 +72,7 @@ def save(actor: Actor, **values) -> None:
         else:
             Cooperative.update(**merged).where(Cooperative.id == row.id).execute()
         audit.record(actor, "update" if old else "create", "cooperative", row.id, old, merged)
+    return Changes.of(settings=[row.id])
 
 
 def fiscal_series(day: date, start_month: int) -> str:

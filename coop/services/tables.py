@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from coop.errors import PermissionDenied
 from coop.i18n import N_
 from coop.models import database
 from coop.permissions import Actor
@@ -44,6 +43,7 @@ class ListSpec:
     own: str = ""  # member scoping clause with one ? (the member id); "" = members may not see it
     id_sql: str = ""
     count_source: str = ""  # cheaper FROM for COUNT when filters only touch the main table
+    total_where: str = ""  # the rows the totals add up (a voided record is listed but counts for nothing)
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -55,7 +55,7 @@ class ListSpec:
         return [c for c in self.columns if not c.hidden]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Query:
     """What the user typed and picked above a list."""
 
@@ -170,6 +170,7 @@ SPECS: dict[str, ListSpec] = {
                 C("state", N_("State"), "sa.state", "label", labels="states"),
             ),
             search=("b.name", "CAST(sa.receipt_no AS TEXT)", "sa.void_reason"),
+            total_where="sa.state = 'posted'",
             date_col="sa.date",
             mineral_col=(
                 "(SELECT l.mineral_id FROM sale_lot sl JOIN production_lot l ON l.id = sl.lot_id"
@@ -201,6 +202,7 @@ SPECS: dict[str, ListSpec] = {
                 C("state", N_("State"), "sa.state", "label", labels="states"),
             ),
             search=("b.name", "CAST(sa.receipt_no AS TEXT)"),
+            total_where="sa.state = 'posted'",
             date_col="sa.date",
             state_col="sa.state",
             default_sort="date",
@@ -224,6 +226,7 @@ SPECS: dict[str, ListSpec] = {
                 C("state", N_("State"), "p.state", "label", labels="states"),
             ),
             search=("m.member_no", "m.full_name", "p.reference"),
+            total_where="p.state = 'posted'",
             date_col="p.date",
             site_col="m.site_id",
             state_col="p.state",
@@ -246,6 +249,7 @@ SPECS: dict[str, ListSpec] = {
                 C("state", N_("State"), "t.state", "label", labels="states"),
             ),
             search=("t.authority", "t.reference", "r.name"),
+            total_where="t.state = 'posted'",
             date_col="t.date",
             state_col="t.state",
             default_sort="date",
@@ -365,11 +369,8 @@ def _scope(actor: Actor, s: ListSpec) -> tuple[list[str], list[Any]]:
     if s.name == "users":
         actor.require("users.manage")
         return [], []
-    if actor.can("read.all"):
-        return [], []
-    if actor.can("read.own") and s.own and actor.member_id is not None:
-        return [s.own], [actor.member_id]
-    raise PermissionDenied("You may only see your own records.")
+    member = actor.record_scope(owned=bool(s.own))
+    return ([], []) if member is None else ([s.own], [member])
 
 
 def _sql(actor: Actor, text: str) -> str:
@@ -464,12 +465,14 @@ def rows(actor: Actor, name: str, q: Query, batch: int = 2000) -> Iterator[tuple
 
 
 def totals(actor: Actor, name: str, q: Query) -> dict[str, int]:
-    """Sums of the columns marked `total` over the filtered rows."""
+    """Sums of the columns marked `total` over the filtered rows that count (posted, not voided)."""
     s = SPECS[name]
     summed = [c for c in s.columns if c.total]
     if not summed:
         return {}
     where, params = _where(actor, s, q)
+    if s.total_where:
+        where = f"{where} AND ({s.total_where})" if where else f" WHERE ({s.total_where})"
     sums = ", ".join(f"COALESCE(SUM({_sql(actor, c.sql)}), 0)" for c in summed)
     got = database.execute_sql(f"SELECT {sums} FROM {s.source}{where}", params).fetchone()
     return {c.key: int(v or 0) for c, v in zip(summed, got, strict=True)}

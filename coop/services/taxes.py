@@ -9,6 +9,7 @@ from decimal import Decimal
 from peewee import fn
 
 from coop.chain import PostingLine
+from coop.changes import Changes, Saved, SavedMany
 from coop.errors import NotFound, ValidationError
 from coop.i18n import N_
 from coop.models import (
@@ -50,10 +51,10 @@ PRESETS: dict[str, list[tuple[str, str, int, str | None, str, bool, str]]] = {
 }
 
 
-def load_presets(actor: Actor, country: str, valid_from: date) -> list[int]:
+def load_presets(actor: Actor, country: str, valid_from: date) -> SavedMany:
     """Create the preset rules of a country (marked 'check with your authority'); returns their ids."""
     actor.require("taxrules.write")
-    ids = []
+    ids: list[int] = []
     minerals = {m.name: m.id for m in Mineral.select()}
     for name, authority, bp, mineral, buyer_kind, withheld, source in PRESETS.get(country.upper(), []):
         if mineral is not None and mineral not in minerals:
@@ -70,12 +71,12 @@ def load_presets(actor: Actor, country: str, valid_from: date) -> list[int]:
                 valid_from=valid_from,
                 withheld=withheld,
                 note=f"{source}. {CHECK_NOTE}",
-            )
+            ).id
         )
-    return ids
+    return SavedMany(tuple(ids), Changes.of(tax_rules=ids))
 
 
-def save_rule(actor: Actor, rule_id: int | None, **values) -> int:
+def save_rule(actor: Actor, rule_id: int | None, **values) -> Saved:
     """Create (rule_id None) or change a tax rule. Changing a rate for new sales = end one rule, start another."""
     actor.require("taxrules.write")
     if not str(values.get("name", "")).strip():
@@ -90,14 +91,14 @@ def save_rule(actor: Actor, rule_id: int | None, **values) -> int:
         if rule_id is None:
             rule = TaxRule.create(**values)
             audit.record(actor, "create", "tax_rule", rule.id, None, values)
-            return rule.id
+            return Saved(rule.id, Changes.of(tax_rules=[rule.id]))
         old = TaxRule.get_or_none(TaxRule.id == rule_id)
         if old is None:
             raise NotFound("Tax rule {id} does not exist.", id=rule_id)
         _refuse_rewriting_history(old, values)
         TaxRule.update(**values).where(TaxRule.id == rule_id).execute()
         audit.record(actor, "update", "tax_rule", rule_id, audit.row_dict(old), values)
-        return rule_id
+        return Saved(rule_id, Changes.of(tax_rules=[rule_id]))
 
 
 # What a posted sale printed and filed: once a rule was applied, these stay as they were.
@@ -144,7 +145,7 @@ def pay(
     reference: str = "",
     rule_id: int | None = None,
     method: str = "bank",
-) -> int:
+) -> Saved:
     """Record a posted tax payment: tax payable (debit) against the treasury account (credit)."""
     actor.require("taxes.pay")
     minor = posting.payment_minor(amount, day, method)
@@ -165,15 +166,15 @@ def pay(
             state="draft",
         )
         lines = [PostingLine("tax_payable", None, rule_id, minor), PostingLine(method, None, None, -minor)]
-        posting.post(actor, TaxPayment, row.id, day, reference, lines)
-    return row.id
+        posted = posting.post(actor, TaxPayment, row.id, day, reference, lines)
+    return Saved(row.id, posted)
 
 
-def void_payment(actor: Actor, payment_id: int, reason: str) -> None:
-    posting.void(actor, TaxPayment, payment_id, reason)
+def void_payment(actor: Actor, payment_id: int, reason: str) -> Changes:
+    return posting.void(actor, TaxPayment, payment_id, reason)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MineralSales:
     mineral: str
     unit: str
@@ -183,7 +184,7 @@ class MineralSales:
     gross_local_minor: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TaxDue:
     rule_id: int
     name: str
@@ -193,7 +194,7 @@ class TaxDue:
     due_minor: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PaymentLine:
     payment_id: int
     date: date
@@ -202,7 +203,7 @@ class PaymentLine:
     amount_minor: int
 
 
-@dataclass
+@dataclass(kw_only=True)
 class TaxSummary:
     period_from: date
     period_to: date
@@ -225,8 +226,8 @@ class TaxSummary:
         return self.due_minor - self.paid_minor
 
 
-# One aggregate in SQLite instead of three queries folded in Python: 2.7x -> see docs/PERFORMANCE.md (case 4).
-# Each (sale, mineral) pair counts once and adds the sale's priced quantity and gross value, as before.
+# One aggregate in SQLite: folding the rows in Python would pull every (sale, mineral) pair of the period.
+# Each (sale, mineral) pair counts once and adds the sale's priced quantity and gross value.
 _BY_MINERAL_SQL = """
 SELECT m.name, m.unit, COUNT(*), SUM(x.qty), SUM(s.priced_qty_milli), SUM(s.gross_local_minor)
 FROM (SELECT sl.sale_id, p.mineral_id, SUM(p.qty_milli) AS qty
@@ -243,7 +244,12 @@ GROUP BY m.id
 
 def _by_mineral(start: date, end: date) -> list[MineralSales]:
     rows = database.execute_sql(_BY_MINERAL_SQL, (start.isoformat(), end.isoformat())).fetchall()
-    return [MineralSales(n, u, c, int(q), int(pq), int(g)) for n, u, c, q, pq, g in sorted(rows)]
+    return [
+        MineralSales(
+            mineral=n, unit=u, sales=c, qty_milli=int(q), priced_qty_milli=int(pq), gross_local_minor=int(g)
+        )
+        for n, u, c, q, pq, g in sorted(rows)
+    ]
 
 
 def summary(actor: Actor, start: date, end: date, authority: str | None = None) -> TaxSummary:
@@ -253,7 +259,13 @@ def summary(actor: Actor, start: date, end: date, authority: str | None = None) 
 
     if end < start:
         raise ValidationError("to", "The end date is before the start date.")
-    out = TaxSummary(start, end, settings.get().currency, authority, by_mineral=_by_mineral(start, end))
+    out = TaxSummary(
+        period_from=start,
+        period_to=end,
+        currency=settings.get().currency,
+        authority=authority,
+        by_mineral=_by_mineral(start, end),
+    )
     q = (
         Posting.select(
             TaxRule.id,
@@ -281,7 +293,16 @@ def summary(actor: Actor, start: date, end: date, authority: str | None = None) 
     for rule_id, name, auth, bp, total, base in q:
         if authority and auth != authority:
             continue
-        out.taxes.append(TaxDue(rule_id, name, auth, bp, int(base), -int(total)))
+        out.taxes.append(
+            TaxDue(
+                rule_id=rule_id,
+                name=name,
+                authority=auth,
+                rate_bp=bp,
+                base_minor=int(base),
+                due_minor=-int(total),
+            )
+        )
     pay_q = (
         TaxPayment.select()
         .where(
@@ -290,7 +311,13 @@ def summary(actor: Actor, start: date, end: date, authority: str | None = None) 
         .order_by(TaxPayment.date, TaxPayment.id)
     )
     out.payments = [
-        PaymentLine(p.id, p.date, p.authority, p.reference, p.amount_minor)
+        PaymentLine(
+            payment_id=p.id,
+            date=p.date,
+            authority=p.authority,
+            reference=p.reference,
+            amount_minor=p.amount_minor,
+        )
         for p in pay_q
         if not authority or p.authority == authority
     ]

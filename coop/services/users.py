@@ -2,26 +2,44 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from peewee import fn
 
+from coop.changes import Changes, Saved
 from coop.errors import AuthError, NotFound, ValidationError
 from coop.models import Member, User, database
 from coop.permissions import ROLES, Actor
-from coop.services import audit
+from coop.services import audit, records
 
 # OWASP minimum for argon2id: 19 MiB, 2 iterations, parallelism 1.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MAX_FAILURES = 10
 LOCK_MINUTES = 15
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+# zxcvbn's score 0-4 estimates guesses from its lists of common passwords, names and words, dates, keyboard
+# patterns and repeats; 3 ("safely unguessable", ~10^10 guesses) is what an offline attack on a copied file
+# needs against argon2id. A length rule alone lets "1234567890" and "password12" through.
+MIN_STRENGTH = 3
+STRENGTH_CHARS = 72  # zxcvbn refuses longer input; a longer password is judged by its first 72 characters
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, user_inputs: tuple[str, ...] = ()) -> None:
+    """At least MIN_PASSWORD characters and not guessable (common passwords, words, names, patterns).
+    `user_inputs`: words of this account (its name) that make a password weak when it contains them."""
     if len(password) < MIN_PASSWORD:
         raise ValidationError("password", "The password needs at least {n} characters.", n=MIN_PASSWORD)
+    from zxcvbn import zxcvbn  # its word lists load on first use: only when a password is set
+
+    if zxcvbn(password[:STRENGTH_CHARS], user_inputs=list(user_inputs))["score"] < MIN_STRENGTH:
+        raise ValidationError(
+            "password",
+            "This password is too easy to guess (a common password, word, name, date or keyboard pattern). "
+            "Choose a longer one, for example three or four unrelated words.",
+        )
 
 
 def _check_role(role: str, member_id: int | None) -> None:
@@ -42,20 +60,20 @@ def add_user(
     role: str,
     member_id: int | None = None,
     locale: str = "",
-) -> int:
+) -> Saved:
     """Create an account. `actor` None is allowed only for the very first account (a manager)."""
     first = count_users() == 0
     if actor is None and not (first and role == "manager"):
         raise AuthError("Only a manager can add accounts.")
     if actor is not None:
         actor.require("users.manage")
-    username = username.strip()
+    username = records.identifier(username, "username")
     if not username:
         raise ValidationError("username", "Choose a user name.")
-    _check_password(password)
+    _check_password(password, (username,))
     _check_role(role, member_id)
     with database.atomic():
-        if User.select().where(User.username == username).exists():
+        if User.select().where(fn.LOWER(User.username) == fn.LOWER(username)).exists():
             raise ValidationError("username", "“{value}” is already used.", value=username)
         user = User.create(
             username=username, password_hash=HASHER.hash(password), role=role, member=member_id, locale=locale
@@ -68,7 +86,7 @@ def add_user(
             None,
             {"username": username, "role": role, "member": member_id},
         )
-    return user.id
+    return Saved(user.id, Changes.of(users=[user.id]))
 
 
 def _actor(user: User) -> Actor:
@@ -78,22 +96,25 @@ def _actor(user: User) -> Actor:
 def login(username: str, password: str, now: datetime | None = None) -> Actor:
     """Check a password; count failures, lock after MAX_FAILURES, rehash when parameters rose."""
     now = now or datetime.now()
-    user = User.get_or_none(User.username == username.strip())
+    user = _find(username)
+    # Unknown, inactive, locked or wrong: one answer after one argon2 verification each, so neither the
+    # message nor its time tells which names exist or are locked (managers see locks on the Users tab).
     if user is None or not user.active:
-        _spend_verify_time(password)  # an unknown name must not answer faster than a wrong password
+        _spend_verify_time(password)
         _audit_failure(username, None if user is None else user.id)
         raise AuthError("Wrong user name or password.")
-    if user.locked_until and user.locked_until > now:
-        _audit_failure(username, user.id)
-        raise AuthError(
-            "This account is locked until {time}. A manager can unlock it.",
-            time=user.locked_until.strftime("%H:%M"),
-        )
+    locked = bool(user.locked_until and user.locked_until > now)
     try:
         HASHER.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        _register_failure(user, now)
+        if locked:
+            _audit_failure(username, user.id)
+        else:
+            _register_failure(user, now)
         raise AuthError("Wrong user name or password.") from None
+    if locked:
+        _audit_failure(username, user.id)
+        raise AuthError("Wrong user name or password.")
     with database.atomic():
         fields: dict[str, object] = {"failed_attempts": 0, "locked_until": None}
         if HASHER.check_needs_rehash(user.password_hash):
@@ -101,6 +122,15 @@ def login(username: str, password: str, now: datetime | None = None) -> Actor:
         User.update(**fields).where(User.id == user.id).execute()
         audit.record(_actor(user), "login", "user", user.id)
     return _actor(user)
+
+
+def _find(username: str) -> User | None:
+    """The account of a typed name: NFKC-normalised, without regard to case (an exact match first)."""
+    name = unicodedata.normalize("NFKC", username).strip()
+    exact = User.get_or_none(User.username == name)
+    if exact is not None:
+        return exact
+    return User.select().where(fn.LOWER(User.username) == fn.LOWER(name)).order_by(User.id).first()
 
 
 _DUMMY_HASH: list[str] = []
@@ -144,14 +174,15 @@ def _is_last_manager(user: User) -> bool:
     return user.role == "manager" and managers.count() <= 1
 
 
-def unlock(actor: Actor, user_id: int) -> None:
+def unlock(actor: Actor, user_id: int) -> Changes:
     actor.require("users.manage")
     with database.atomic():
         User.update(failed_attempts=0, locked_until=None).where(User.id == user_id).execute()
         audit.record(actor, "unlock", "user", user_id)
+    return Changes.of(users=[user_id])
 
 
-def change_role(actor: Actor, user_id: int, role: str, member_id: int | None = None) -> None:
+def change_role(actor: Actor, user_id: int, role: str, member_id: int | None = None) -> Changes:
     actor.require("users.manage")
     _check_role(role, member_id)
     with database.atomic():
@@ -164,9 +195,12 @@ def change_role(actor: Actor, user_id: int, role: str, member_id: int | None = N
         audit.record(
             actor, "update", "user", user_id, {"role": user.role}, {"role": role, "member": member_id}
         )
+    return Changes.of(users=[user_id])
 
 
-def update_account(actor: Actor, user_id: int, role: str, member_id: int | None, password: str = "") -> None:
+def update_account(
+    actor: Actor, user_id: int, role: str, member_id: int | None, password: str = ""
+) -> Changes:
     """A manager's edit of an account: role and linked member, and a new password if given — all or nothing."""
     actor.require("users.manage")
     if password:
@@ -179,21 +213,50 @@ def update_account(actor: Actor, user_id: int, role: str, member_id: int | None,
             change_role(actor, user_id, role, member_id)
         if password:
             set_password(actor, user_id, password)
+    return Changes.of(users=[user_id])
 
 
-def set_password(actor: Actor, user_id: int, password: str) -> None:
+def set_password(actor: Actor, user_id: int, password: str) -> Changes:
     if actor.user_id != user_id:
         actor.require("users.manage")
     _check_password(password)
     with database.atomic():
         User.update(password_hash=HASHER.hash(password)).where(User.id == user_id).execute()
         audit.record(actor, "password", "user", user_id)
+    return Changes.of(users=[user_id])
 
 
-def set_locale(actor: Actor, user_id: int, locale: str) -> None:
+def change_own_password(actor: Actor, current: str, new: str) -> Changes:
+    """A signed-in user's change of their own password: the current one is asked for again, so a session left
+    open is not enough. A wrong current password counts as a failed sign-in (lockout included)."""
+    if actor.user_id is None:
+        raise AuthError("Sign in with your own account to change its password.")
+    user = User.get_or_none(User.id == actor.user_id)
+    if user is None or not user.active:
+        raise AuthError("Wrong user name or password.")
+    try:
+        HASHER.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        _register_failure(user, datetime.now())
+        raise AuthError("The current password is wrong.") from None
+    _check_password(new, (user.username,))
+    with database.atomic():
+        User.update(password_hash=HASHER.hash(new)).where(User.id == user.id).execute()
+        audit.record(actor, "password", "user", user.id)
+    return Changes.of(users=[user.id])
+
+
+def preferred_locale(actor: Actor) -> str:
+    """The language the signed-in user chose ("" when none or when the actor has no account)."""
+    row = User.get_or_none(User.id == actor.user_id) if actor.user_id else None
+    return row.locale if row and row.locale else ""
+
+
+def set_locale(actor: Actor, user_id: int, locale: str) -> Changes:
     """A user's own language choice (stored per user)."""
     if actor.user_id != user_id:
         actor.require("users.manage")
     with database.atomic():
         User.update(locale=locale).where(User.id == user_id).execute()
         audit.record(actor, "update", "user", user_id, None, {"locale": locale})
+    return Changes.of(users=[user_id])

@@ -34,7 +34,7 @@ def build_chain(path: Path, links: int = 1000, seed: int = 1000) -> None:
             elif roll < 0.8:
                 member = rng.choice(coop.members[:2])
                 posted["payout"].append(
-                    payouts.pay_member(SYSTEM, member, Decimal(1000), day, reference=f"P{roll:.4f}")
+                    payouts.pay_member(SYSTEM, member, Decimal(1000), day, reference=f"P{roll:.4f}").id
                 )
             elif roll < 0.9:
                 posted["tax"].append(
@@ -47,7 +47,7 @@ def build_chain(path: Path, links: int = 1000, seed: int = 1000) -> None:
                         period_to=date(2026, 1, 31),
                         reference=f"T{roll:.4f}",
                         rule_id=coop.royalty,
-                    )
+                    ).id
                 )
             else:
                 kind = rng.choice([k for k, ids in posted.items() if ids])

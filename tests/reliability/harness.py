@@ -16,6 +16,8 @@ from coop.models import ReceiptCounter, Sale
 from coop.services import ledger
 
 ROOT = Path(__file__).resolve().parents[2]
+MANAGER = "manager"  # the account new_coop creates and cli signs in as
+PASSWORD = "reliability-pass-1"
 
 
 def child(*args: str, stdout=subprocess.PIPE, env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -31,26 +33,35 @@ def child(*args: str, stdout=subprocess.PIPE, env: dict[str, str] | None = None)
 
 
 def cli(
-    *args: str, env: dict[str, str] | None = None, user: int | None = None
+    *args: str, env: dict[str, str] | None = None, user: int | None = None, account: str | None = MANAGER
 ) -> subprocess.CompletedProcess:
-    """Run `python main.py ARGS`; `user` runs it under another uid (for read-only files when we are root)."""
+    """Run `python main.py ARGS` signed in as `account` (None: without an account, as `verify` may run);
+    `user` runs it under another uid (for read-only files when we are root)."""
+    sign_in = ["--user", account] if account else []
     return subprocess.run(
-        [sys.executable, "main.py", *args],
+        [sys.executable, "main.py", *sign_in, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "LANGUAGE": "en", **(env or {})},
+        env={**signed_in_env(), "LANGUAGE": "en", **(env or {})},
         user=user,
     )
 
 
+def signed_in_env() -> dict[str, str]:
+    """The environment of a command-line child: this worktree importable, the account's password given."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), "COOPLEDGER_PASSWORD": PASSWORD}
+
+
 def new_coop(path: Path) -> None:
-    """A small cooperative (tests.conftest) in a new database file, closed again."""
+    """A small cooperative (tests.conftest) with a manager account in a new database file, closed again."""
+    from coop.services import users
     from tests.conftest import make_small_coop
 
     handle = db.open_database(path)
     make_small_coop()
+    users.add_user(None, MANAGER, PASSWORD, "manager")
     handle.close()
 
 
@@ -236,10 +247,10 @@ def disk_full_campaign(path: Path, rounds: int, seed: int = 13) -> FaultStats:
                         Decimal(900),
                         notes="n" * rng.randint(0, 3000),
                     ),
-                )
+                ).id
                 sale = sales.post_sale(
                     SYSTEM, sales.SaleInput(buyer, [lot], date.today(), "USD", Decimal(90), Decimal(2850))
-                )
+                ).id
                 row = sales.Sale.get_by_id(sale)
                 reported.add(f"{row.series}/{row.receipt_no}")
         except StorageError:

@@ -39,7 +39,7 @@ def fill() -> None:
         ids.append(coop.sell([lot], day=date(2025, 3, 1 + i), price=str(80 + i)))
     sales.void_sale(SYSTEM, ids[3], "wrong price")
     payouts.pay_member(SYSTEM, coop.members[0], Decimal(5000), date(2025, 3, 20), reference="PAY-1")
-    voided = payouts.pay_member(SYSTEM, coop.members[1], Decimal(1000), date(2025, 3, 20))
+    voided = payouts.pay_member(SYSTEM, coop.members[1], Decimal(1000), date(2025, 3, 20)).id
     payouts.void_payout(SYSTEM, voided, "paid twice")
     taxes.pay(
         SYSTEM,

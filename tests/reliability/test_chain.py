@@ -283,7 +283,7 @@ def test_cli_verify_names_the_first_broken_record(attacked):
     (entry_id, seq) = conn.execute("SELECT id, seq FROM journal_entry WHERE seq = 500").fetchone()
     conn.execute("UPDATE posting SET amount_minor = amount_minor + 1 WHERE entry_id = ?", (entry_id,))
     conn.close()
-    out = cli("--db", str(path), "verify")
+    out = cli("--db", str(path), "verify", account=None)  # verify needs no account
     assert out.returncode == 1
     assert f"#{seq} " in out.stdout and "Chain broken at" in out.stdout
     assert "finality trigger missing" in out.stdout  # the dropped triggers are reported too
@@ -331,7 +331,7 @@ def test_cli_verify_full_and_jobs(chain_file, tmp_path):
 
     path = tmp_path / "copy.sqlite"
     shutil.copyfile(chain_file, path)
-    out = cli("--db", str(path), "verify", "--full", "--jobs", "2")
+    out = cli("--db", str(path), "verify", "--full", "--jobs", "2", account=None)
     assert out.returncode == 0 and f"OK: {LINKS} records verified" in out.stdout, out.stderr
-    out = cli("--db", str(path), "--lang", "fr", "verify", "--jobs", "0")
+    out = cli("--db", str(path), "--lang", "fr", "verify", "--jobs", "0", account=None)
     assert out.returncode == 1 and "n’est pas un nombre entier égal ou supérieur à 1" in out.stderr

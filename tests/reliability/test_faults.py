@@ -36,7 +36,7 @@ def _state():
 def _sale(coop, lot):
     return sales.post_sale(
         SYSTEM, sales.SaleInput(coop.buyer, [lot], date(2026, 1, 6), "USD", Decimal(90), Decimal(2850))
-    )
+    ).id
 
 
 def _assert_refused(coop, lot, msgid_part: str) -> StorageError:
@@ -227,6 +227,8 @@ def test_cli_disk_full(tmp_path):
             "main.py",
             "--db",
             str(path),
+            "--user",
+            harness.MANAGER,
             "import",
             "members",
             str(_members_csv(tmp_path, 3000)),
@@ -234,7 +236,7 @@ def test_cli_disk_full(tmp_path):
         cwd=harness.ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(harness.ROOT), "LANGUAGE": "en"},
+        env={**harness.signed_in_env(), "LANGUAGE": "en"},
         preexec_fn=_limit_file_size(before + 64 * 1024),
         timeout=120,
     )

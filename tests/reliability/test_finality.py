@@ -25,8 +25,8 @@ def books(coop):
     voided_sale = coop.sell([coop.lot()])
     sales.void_sale(SYSTEM, voided_sale, "wrong buyer")
     day = date(2026, 1, 7)
-    pay = payouts.pay_member(SYSTEM, coop.members[0], Decimal(1000), day)
-    voided_pay = payouts.pay_member(SYSTEM, coop.members[0], Decimal(1000), day)
+    pay = payouts.pay_member(SYSTEM, coop.members[0], Decimal(1000), day).id
+    voided_pay = payouts.pay_member(SYSTEM, coop.members[0], Decimal(1000), day).id
     payouts.void_payout(SYSTEM, voided_pay, "typo")
     period = {
         "authority": "DGRAD",
@@ -34,8 +34,8 @@ def books(coop):
         "period_from": date(2026, 1, 1),
         "period_to": date(2026, 1, 31),
     }
-    tax = taxes.pay(SYSTEM, amount=Decimal(500), **period)
-    voided_tax = taxes.pay(SYSTEM, amount=Decimal(500), **period)
+    tax = taxes.pay(SYSTEM, amount=Decimal(500), **period).id
+    voided_tax = taxes.pay(SYSTEM, amount=Decimal(500), **period).id
     taxes.void_payment(SYSTEM, voided_tax, "double entry")
     draft = Sale.create(
         series="2026",

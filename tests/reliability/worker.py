@@ -30,10 +30,10 @@ def sell(path: str, count: int) -> None:
             production.LotInput(
                 site, gold, today, Decimal("1.5"), [(owners[0], 7000), (owners[1], 3000)], Decimal(900)
             ),
-        )
+        ).id
         sale_id = sales.post_sale(
             actor, sales.SaleInput(buyer, [lot], today, "USD", Decimal("92.5"), Decimal("2850"))
-        )
+        ).id
         sale = sales.Sale.get_by_id(sale_id)
         print(f"{sale.series}/{sale.receipt_no}", flush=True)
         done += 1

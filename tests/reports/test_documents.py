@@ -1,8 +1,7 @@
-"""Statements, tax filings and the other reports: figures equal the ledger, fonts embedded, permissions, speed."""
+"""Statements, tax filings and the other reports: figures equal the ledger, fonts embedded, permissions."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -13,7 +12,8 @@ from coop import i18n
 from coop.errors import PermissionDenied
 from coop.models import Member
 from coop.permissions import SYSTEM, Actor
-from coop.services import ledger, payouts, registry, reporting, statements, taxes
+from coop.services import ledger, payouts, registry, statements, taxes
+from coop.services.documents import annual, header, operations, receipt
 from tests.reports.conftest import DEMO_PARAMS, flat, fonts, nb, pdf_text
 
 START, END = date(2026, 1, 1), date(2026, 1, 31)
@@ -101,7 +101,7 @@ def test_lang_parameter_switches_formats(coop, lang, word):
     _activity(coop)
     s = taxes.summary(SYSTEM, START, END)
     text = flat(pdf_text(reports.build("tax-filing", SYSTEM, start=START, end=END, lang=lang)))
-    locale = reports.document_locale(reporting.header(), lang)[1]
+    locale = reports.document_locale(header.header(), lang)[1]
     assert nb(i18n.format_amount(s.due_minor, "CDF", locale)) in text and word in text
     assert i18n.current_language() == "en"  # restored after the build
 
@@ -109,7 +109,7 @@ def test_lang_parameter_switches_formats(coop, lang, word):
 def test_every_kind_renders_from_the_demo(demo_db):
     params = {**DEMO_PARAMS, "receipt": {"sale_id": 1, "fmt": "80mm"}}
     assert set(params) == set(reports.KINDS)
-    i18n.set_language(reports.document_locale(reporting.header(), None)[0])
+    i18n.set_language(reports.document_locale(header.header(), None)[0])
     page_one = i18n._("Page {page} of {total}").split("{total}")[0].format(page=1)  # in the coop's language
     i18n.set_language("en")
     texts = {}
@@ -123,14 +123,14 @@ def test_every_kind_renders_from_the_demo(demo_db):
             and "RCCM/CD/BKV/2019-A-0457" in texts[kind]
             and "A1901234X" in texts[kind]
         )
-        assert reporting.chain_prefix() in texts[kind] or kind == "receipt"
+        assert header.chain_prefix() in texts[kind] or kind == "receipt"
         assert page_one in texts[kind]
     names = [m.full_name for m in Member.select()]
     assert not any(n in texts["census"] for n in names)  # aggregate: no personal data
     assert "Mwenga" in texts["custody"] and "Comptoir" in texts["custody"]
-    annual = reporting.annual(SYSTEM, 2025)
-    assert nb(i18n.format_money(annual.gross_local_minor, "CDF", "fr_CD")) in texts["annual"]
-    merc = reporting.mercury(SYSTEM, date(2025, 1, 1), date(2025, 12, 31)).total()
+    report = annual.annual(SYSTEM, 2025)
+    assert nb(i18n.format_money(report.gross_local_minor, "CDF", "fr_CD")) in texts["annual"]
+    merc = operations.mercury(SYSTEM, date(2025, 1, 1), date(2025, 12, 31)).total()
     assert nb(i18n.format_qty(merc.used_milli, "g", "fr_CD", 1)) in texts["mercury"]
     full = flat(pdf_text(reports.build("census", SYSTEM, end=date(2025, 12, 31), aggregate=False)))
     assert names[0] in full
@@ -139,22 +139,19 @@ def test_every_kind_renders_from_the_demo(demo_db):
     assert reports.build("census", auditor, end=date(2025, 12, 31)).startswith(b"%PDF")
     with pytest.raises(PermissionDenied):
         reports.build("production", clerk, start=date(2025, 1, 1), end=date(2025, 12, 31))
-
-    t0 = time.perf_counter()
-    reports.build("tax-filing", SYSTEM, start=date(2025, 1, 1), end=date(2025, 12, 31))
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 2.0, f"year-long tax filing took {elapsed:.2f} s"
+    # the year-long tax filing's time is reported by bench/run.py (row 6e), not asserted here
+    year = reports.build("tax-filing", SYSTEM, start=date(2025, 1, 1), end=date(2025, 12, 31))
+    assert "A1901234X" in flat(pdf_text(year))
 
 
 def test_report_command_writes_pdfs(demo_db, tmp_path, capsys):
-    from coop import cli
-    from reports.cli import params, register
+    from cli import app as cli
+    from cli.report import params
 
-    register()
     parser = cli.build_parser()
     args = parser.parse_args(["report", "receipt", "--sale", "2025/17", "--format", "58mm", "--out", "x.pdf"])
     kw = params(args)
-    assert kw["fmt"] == "58mm" and reporting.find_sale("17") == kw["sale_id"]
+    assert kw["fmt"] == "58mm" and receipt.find_sale("17") == kw["sale_id"]
     out = tmp_path / "filing.pdf"
     args = parser.parse_args(
         ["report", "tax-filing", "--from", "2025-01-01", "--to", "2025-03-31", "--out", str(out)]
@@ -176,14 +173,14 @@ def test_production_and_mercury_reports_scale_to_a_federations_sites(coop):
     from reports import charts
 
     sites = [coop.site] + [
-        registry.save_site(SYSTEM, None, code=f"S{i:03d}", name=f"Site {i}") for i in range(1, 30)
+        registry.save_site(SYSTEM, None, code=f"S{i:03d}", name=f"Site {i}").id for i in range(1, 30)
     ]
     for i, site in enumerate(sites):
         coop.lot(qty=str(10 + i), site=site, day=date(2026, 1 + i % 3, 5))
     pdf = reports.build("production", SYSTEM, start=date(2026, 1, 1), end=date(2026, 3, 31))
     text = flat(pdf_text(pdf))
     assert all(f"S{i:03d}" in text for i in range(1, 30))  # every site listed (down the page)
-    report = reporting.production(SYSTEM, date(2026, 1, 1), date(2026, 3, 31))
+    report = operations.production(SYSTEM, date(2026, 1, 1), date(2026, 3, 31))
     assert sum(r.qty_milli for r in report.rows) == sum((10 + i) * 1000 for i in range(len(sites)))
     assert reports.build("mercury", SYSTEM, start=date(2026, 1, 1), end=date(2026, 3, 31))[:5] == b"%PDF-"
     series = {f"S{i}": [float(i)] for i in range(25)}

@@ -30,7 +30,7 @@ def ctx(coop):
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory):
-    """The demo cooperative built once per session (~3 s); each test gets a copy of the file."""
+    """The demo cooperative built once per session (it is slow to build); each test gets a copy of the file."""
     from coop.db import open_database
     from coop.permissions import SYSTEM
     from coop.services import demo

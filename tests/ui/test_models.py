@@ -92,7 +92,7 @@ def test_search_box_filters(qtbot, demo_db):
 
 
 def _many_lots(count: int) -> None:
-    """Bulk lots with executemany (peewee insert_many is ~10x slower)."""
+    """Bulk lots with executemany (peewee insert_many is much slower for a million rows)."""
     site = database.execute_sql("SELECT id FROM site LIMIT 1").fetchone()[0]
     mineral = database.execute_sql("SELECT id FROM mineral LIMIT 1").fetchone()[0]
     cur = database.cursor()

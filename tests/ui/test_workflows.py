@@ -92,7 +92,6 @@ def test_post_sale_with_live_preview_then_void(qtbot, ctx):
     void = VoidDialog(
         "Void",
         lambda r: __import__("coop.services.sales", fromlist=["x"]).void_sale(TREASURER, sale.id, r),
-        "sale",
     )
     _save(qtbot, void)
     assert void.isVisible() and void.errors["reason"].text()  # the reason is required
@@ -317,7 +316,7 @@ def test_manager_edits_an_account_and_unlocks_it(qtbot, ctx):
     from coop.services import users
     from ui import pages
 
-    uid = users.add_user(SYSTEM, "caissier", "long-enough-1", "treasurer")
+    uid = users.add_user(SYSTEM, "caissier", "long-enough-1", "treasurer").id
     User.update(failed_attempts=10, locked_until=datetime.now() + timedelta(minutes=15)).where(
         User.id == uid
     ).execute()

@@ -1,4 +1,4 @@
-"""Write one PDF of each document kind from a fresh demo cooperative (for `make pdf-samples`)."""
+"""Write one PDF of each document kind from a fresh demo cooperative (`make pdf-samples`: python -m cli.samples)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `report` subcommand: write any printed document to a PDF file from the command line."""
+"""The `report` command: write any printed document to a PDF file from the command line."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from coop import cli
+from cli.args import Parser, day, year
 from coop.errors import NotFound, ValidationError
 from coop.i18n import N_, _, ngettext
 from coop.permissions import Actor
@@ -26,16 +26,16 @@ def _common(p: argparse.ArgumentParser, default_out: str) -> None:
 
 
 def _period(p: argparse.ArgumentParser, required: bool = True) -> None:
-    p.add_argument("--from", dest="start", type=cli._day, required=required, help=_("YYYY-MM-DD"))
-    p.add_argument("--to", dest="end", type=cli._day, required=required, help=_("YYYY-MM-DD"))
+    p.add_argument("--from", dest="start", type=day, required=required, help=_("YYYY-MM-DD"))
+    p.add_argument("--to", dest="end", type=day, required=required, help=_("YYYY-MM-DD"))
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Build `report KIND ...` (appended to coop.cli.EXTRA_PARSERS)."""
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Build `report KIND ...`."""
     rp = sub.add_parser(
         "report", help=_("write a printed document (receipt, statement, tax filing, reports) to PDF")
     )
-    kinds = rp.add_subparsers(dest="report_kind", required=True, parser_class=cli._Parser)
+    kinds = rp.add_subparsers(dest="report_kind", required=True, parser_class=Parser)
     p = kinds.add_parser("receipt", help=_("sale receipt"))
     p.add_argument("--sale", required=True, help=_(HELP_SALE))
     p.add_argument("--format", dest="fmt", choices=("a5", "80mm", "58mm"), default="a5")
@@ -57,7 +57,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         _period(p)
         _common(p, f"{kind}.pdf")
     p = kinds.add_parser("census", help=_("member census (aggregate) or register (--full)"))
-    p.add_argument("--as-of", dest="end", type=cli._day, help=_("count members who had joined by this date"))
+    p.add_argument("--as-of", dest="end", type=day, help=_("count members who had joined by this date"))
     p.add_argument("--full", action="store_true", help=_("include the register of members (personal data)"))
     _common(p, "census.pdf")
     p = kinds.add_parser("custody", help=_("chain of custody of a lot or a sale"))
@@ -66,14 +66,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     what.add_argument("--sale", help=_(HELP_SALE))
     _common(p, "custody.pdf")
     p = kinds.add_parser("annual", help=_("annual report for the general assembly"))
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=year, required=True)
     _common(p, "annual.pdf")
 
 
 def _member_id(text: str) -> int:
     from coop.models import Member
+    from coop.services import registry
 
-    m = Member.get_or_none(Member.member_no == text)
+    found = registry.find_member(text)
+    m = Member.get_or_none(Member.id == found) if found is not None else None
     if m is None and text.isdigit():
         m = Member.get_or_none(Member.id == int(text))
     if m is None:
@@ -83,11 +85,11 @@ def _member_id(text: str) -> int:
 
 def params(args: argparse.Namespace) -> dict:
     """The keyword arguments of reports.build for parsed command-line arguments."""
-    from coop.services import reporting
+    from coop.services.documents import receipt
 
     kind = args.report_kind
     if kind == "receipt":
-        return {"sale_id": reporting.find_sale(args.sale), "fmt": args.fmt, "duplicate": args.duplicate}
+        return {"sale_id": receipt.find_sale(args.sale), "fmt": args.fmt, "duplicate": args.duplicate}
     if kind == "statement":
         out = {"start": args.start, "end": args.end}
         return out | ({"all": True} if args.all else {"member_id": _member_id(args.member)})
@@ -98,7 +100,7 @@ def params(args: argparse.Namespace) -> dict:
     if kind == "census":
         return {"end": args.end or date.today(), "aggregate": not args.full}
     if kind == "custody":
-        return {"lot_ref": args.lot} if args.lot else {"sale_id": reporting.find_sale(args.sale)}
+        return {"lot_ref": args.lot} if args.lot else {"sale_id": receipt.find_sale(args.sale)}
     return {"year": args.year}
 
 
@@ -131,8 +133,4 @@ def run(args: argparse.Namespace, actor: Actor) -> int:
     return 0
 
 
-def register() -> None:
-    """Add the `report` subcommand to the command line (idempotent)."""
-    if add_parser not in cli.EXTRA_PARSERS:
-        cli.EXTRA_PARSERS.append(add_parser)
-    cli.COMMANDS["report"] = run
+COMMANDS = {"report": run}

@@ -1,0 +1,1 @@
+"""Report data for the printed documents, one module per document family (mirrors reports/)."""
