@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from cli import accounts, cooperative, files, ledger, records, report, signin
+from cli import accounts, cooperative, files, ledger, periods, records, report, signin
 from cli.args import Parser, UsageError
 from coop import i18n, options
 from coop.errors import CoopError, ValidationError
@@ -16,7 +16,7 @@ from coop.i18n import _
 from coop.permissions import Actor
 
 # Each command module imports the services it needs inside its commands: building this parser imports none.
-MODULES = (cooperative, records, ledger, files, accounts, report)
+MODULES = (cooperative, records, ledger, files, accounts, report, periods)
 Command = Callable[[argparse.Namespace, Actor], int]
 COMMANDS: dict[str, Command] = {name: fn for module in MODULES for name, fn in module.COMMANDS.items()}
 
@@ -49,12 +49,27 @@ def _sign_in_options_everywhere(sub: argparse._SubParsersAction) -> None:
                 _sign_in_options_everywhere(action)
 
 
+# Commands that only read: on a read-only file, folder or disk they open it read-only (no journal-mode change,
+# no migration, no day's backup; the sign-in is checked without being recorded).
+READING = frozenset({"verify", "export", "backup", "report", "balance", "tax-summary", "summary"})
+# Commands that print figures: refused on a damaged file (coop.db.check_figures) rather than showing them.
+FIGURES = frozenset({"balance", "tax-summary", "summary", "report"})
+
+
 def open_db(args: argparse.Namespace) -> Path:
     """Open (and upgrade) the database, then take the start-of-day backup; a failed backup only warns."""
-    from coop import backups, db
+    from coop import anchors, backups, db
 
     path = files.db_path(args)
+    if args.command in READING and db.cannot_write(path):
+        handle = db.open_database(path, read_only=True)
+        if args.command in FIGURES:
+            db.check_figures(handle)
+        return path
     handle = db.open_database(path)
+    if args.command in FIGURES:
+        db.check_figures(handle)
+    anchors.watch(handle, files.seen_path(args))
     if cooperative.has_cooperative():
         try:
             backups.start_of_day(handle)

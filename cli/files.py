@@ -32,6 +32,17 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     s.add_argument(
         "--jobs", type=positive, help=_("processes checking the chain at once (default: one per core)")
     )
+    s.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="NUMBER:HASH",
+        help=_(
+            "a record's hash as printed on paper (receipt 2025/12, payout/N, tax/N, or a filing's period), "
+            "at least 16 hex characters; repeatable"
+        ),
+    )
+    s.add_argument("--anchors", metavar="FILE", help=_("a text file of NUMBER:HASH anchors, one per line"))
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -41,27 +52,51 @@ def db_path(args: argparse.Namespace) -> Path:
 
 
 def backup(args: argparse.Namespace, actor: Actor) -> int:
-    from coop import db
+    from coop import backups, db
 
     actor.require("backup")
     from coop.models import database
 
     path = db.backup_to(database.obj, args.dest)
+    backups.anchor(database.obj, "backup")
     print(_("Backup written to {path}.").format(path=path))
     return 0
 
 
+def seen_path(args: argparse.Namespace) -> Path:
+    from coop.paths import seen_heads_path
+
+    return seen_heads_path(args.db, args.data_dir, args.portable)
+
+
 def verify(args: argparse.Namespace, actor: Actor) -> int:
-    """Runs without an account (signin.OPEN): it reveals nothing personal."""
-    from coop import verification
+    """Runs without an account (signin.OPEN): it reveals nothing personal. The chain is compared with the
+    paper anchors given, the anchor log beside the backups and the last head this installation saw; a
+    sound file adds a line to the anchor log."""
+    from coop import anchors, verification
     from coop.models import database
 
-    report = verification.run(database.obj, full=args.full, jobs=args.jobs)
+    paper = anchors.parse_lines(args.anchor)
+    if args.anchors:
+        paper += anchors.read_file(args.anchors)
+    path = db_path(args)
+    report = verification.run(
+        database.obj,
+        full=args.full,
+        jobs=args.jobs,
+        anchor_log=anchors.log_path(path),
+        seen=anchors.read_seen(seen_path(args), path),
+        paper=paper,
+    )
     for problem in report.problems:
         print(problem.message())
     if not report.ok:
         return 1
-    print(_("OK: {n} records verified; chain head {head}.").format(n=report.links, head=report.head[:10]))
+    if not database.obj.read_only:  # a file on read-only media is verified, nothing is noted beside it
+        anchors.note(path, "verify", seen_path(args))
+    if paper:
+        print(_("Paper anchors matching the chain: {n}.").format(n=len(paper)))
+    print(_("OK: {n} records verified; chain head {head}.").format(n=report.links, head=report.head[:16]))
     return 0
 
 
@@ -101,7 +136,9 @@ def restore(args: argparse.Namespace, actor: Actor) -> int:
 
     if database.obj is not None:
         database.obj.close()
-    result = backups.restore(db_path(args), args.file)  # leaves the models where they were
+    result = backups.restore(  # leaves the models where they were
+        db_path(args), args.file, username=actor.username, seen=seen_path(args)
+    )
     print(_("Restored {file}: {n} records verified.").format(file=args.file, n=result.records))
     if result.aside is not None:
         print(_("The previous database was kept as {path}.").format(path=result.aside))

@@ -45,6 +45,7 @@ def balance(args: argparse.Namespace, actor: Actor) -> int:
         m = Member.get_by_id(found)
         print(f"{m.member_no}\t{m.full_name}\t{money(ledger.member_balance(actor, m.id))}")
         return 0
+    actor.require("balances.read")  # the position includes what is owed to members
     pos = ledger.position(actor)
     for label, value in [
         *((vocab.label(vocab.PAYMENT_METHODS, m), getattr(pos, m)) for m in vocab.PAYMENT_METHODS),
@@ -63,6 +64,11 @@ def tax_summary(args: argparse.Namespace, actor: Actor) -> int:
     loc = locale()
     for m in s.by_mineral:
         print(f"{m.mineral}\t{i18n.format_qty(m.qty_milli, m.unit, loc)}\t{money(m.gross_local_minor)}")
+    for a in s.adjustments:  # sales of earlier periods voided in this one: they count here
+        label = _("Void of receipt {series}-{number} of {sold}, voided {voided}").format(
+            series=a.series, number=a.receipt_no, sold=a.sale_date.isoformat(), voided=a.void_date.isoformat()
+        )
+        print(f"{label}\t{money(-a.gross_local_minor)}\t{money(-a.tax_minor)}")
     for t in s.taxes:
         print(
             f"{t.authority}\t{t.name}\t{i18n.format_decimal(Decimal(t.rate_bp) / 100, loc)} %\t{money(t.base_minor)}\t"
@@ -72,6 +78,12 @@ def tax_summary(args: argparse.Namespace, actor: Actor) -> int:
         f"{_('Due')}\t{money(s.due_minor)}\n{_('Paid')}\t{money(s.paid_minor)}\n{_('Balance')}\t"
         f"{money(s.balance_minor)}"
     )
+    if s.closing is not None:
+        print(
+            _("Final: the books are closed up to {date}; chain head at the closing {hash}.").format(
+                date=s.closing.to_date.isoformat(), hash=s.closing.head_hash
+            )
+        )
     return 0
 
 

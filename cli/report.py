@@ -41,6 +41,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", dest="fmt", choices=("a5", "80mm", "58mm"), default="a5")
     p.add_argument("--duplicate", action="store_true", help=_("reprint marked DUPLICATE"))
     _common(p, "receipt.pdf")
+    p = kinds.add_parser("voucher", help=_("payout voucher for the member to sign"))
+    p.add_argument(
+        "--payout", type=int, required=True, help=_("payout id (the number after the year on its voucher)")
+    )
+    _common(p, "voucher.pdf")
     p = kinds.add_parser("statement", help=_("member earnings statement"))
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--member", help=_("member number"))
@@ -68,6 +73,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = kinds.add_parser("annual", help=_("annual report for the general assembly"))
     p.add_argument("--year", type=year, required=True)
     _common(p, "annual.pdf")
+    p = kinds.add_parser(
+        "anchor_slip", help=_("anchor slip: the chain's head now, for the general assembly to sign")
+    )
+    _common(p, "anchor-slip.pdf")
 
 
 def _member_id(text: str) -> int:
@@ -90,6 +99,8 @@ def params(args: argparse.Namespace) -> dict:
     kind = args.report_kind
     if kind == "receipt":
         return {"sale_id": receipt.find_sale(args.sale), "fmt": args.fmt, "duplicate": args.duplicate}
+    if kind == "voucher":
+        return {"payout_id": args.payout}
     if kind == "statement":
         out = {"start": args.start, "end": args.end}
         return out | ({"all": True} if args.all else {"member_id": _member_id(args.member)})
@@ -101,6 +112,8 @@ def params(args: argparse.Namespace) -> dict:
         return {"end": args.end or date.today(), "aggregate": not args.full}
     if kind == "custody":
         return {"lot_ref": args.lot} if args.lot else {"sale_id": receipt.find_sale(args.sale)}
+    if kind == "anchor_slip":
+        return {}
     return {"year": args.year}
 
 

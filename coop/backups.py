@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -13,11 +14,13 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from coop import db, verification
+from coop import anchors, db, paths, verification
 from coop.errors import StorageError
 
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
-DAILY_NAME = re.compile(r"^daily-(\d{4}-\d{2}-\d{2})\.sqlite$")
+# `<database's stem>-daily-YYYY-MM-DD.sqlite`: two databases in one folder each keep their own; the older
+# unnamed `daily-YYYY-MM-DD.sqlite` files are still read and rotated (with the database they sit beside)
+DAILY_NAME = re.compile(r"^(?:(?P<stem>.+)-)?daily-(?P<day>\d{4}-\d{2}-\d{2})\.sqlite$")
 
 
 def backup_dir(db_path: str | os.PathLike) -> Path:
@@ -25,8 +28,9 @@ def backup_dir(db_path: str | os.PathLike) -> Path:
     return Path(db_path).parent / "backups"
 
 
-def daily_path(directory: Path, day: date) -> Path:
-    return directory / f"daily-{day.isoformat()}.sqlite"
+def daily_path(directory: Path, day: date, stem: str) -> Path:
+    """Where the day's backup of the database file named `stem` (its name without the suffix) goes."""
+    return directory / f"{stem}-daily-{day.isoformat()}.sqlite"
 
 
 def start_of_day(
@@ -36,12 +40,23 @@ def start_of_day(
     if database.database == ":memory:":
         return None
     directory = directory or backup_dir(database.database)
-    target = daily_path(directory, today or date.today())
+    stem = Path(database.database).stem
+    target = daily_path(directory, today or date.today(), stem)
     if target.exists():
         return None
     db.backup_to(database, target)
-    rotate(directory)
+    rotate(directory, stem)
+    anchor(database, "start")
     return target
+
+
+def anchor(database: SqliteDatabase, event: str) -> None:
+    """Add the chain's (length, head) now to the anchor log kept with the backups (coop.anchors); nothing is
+    noted beside a file on read-only media."""
+    if database.database == ":memory:" or getattr(database, "read_only", False):
+        return
+    with db.bound(database):
+        anchors.note(database.database, event)
 
 
 def keep(days: Iterable[date]) -> set[date]:
@@ -58,25 +73,45 @@ def keep(days: Iterable[date]) -> set[date]:
     return kept
 
 
-def daily_backups(directory: Path) -> dict[date, Path]:
-    found: dict[date, Path] = {}
+def _daily_files(directory: Path) -> list[tuple[str, date, Path]]:
+    """(stem, or "" for an unnamed older backup; day; file) of each daily backup in `directory`."""
+    found: list[tuple[str, date, Path]] = []
     if not directory.is_dir():
         return found
     for path in directory.iterdir():
         match = DAILY_NAME.match(path.name)
         if match:
             try:
-                found[date.fromisoformat(match.group(1))] = path
+                found.append((match.group("stem") or "", date.fromisoformat(match.group("day")), path))
             except ValueError:
                 continue
     return found
 
 
-def rotate(directory: Path) -> list[Path]:
-    """Delete the daily backups that `keep` does not keep (never any other file); returns those deleted."""
-    found = daily_backups(directory)
-    kept = keep(found)
-    removed = [path for day, path in sorted(found.items()) if day not in kept]
+def daily_backups(directory: Path, stem: str | None = None) -> dict[date, Path]:
+    """The daily backups of the database named `stem` (with the older unnamed ones), by day; every
+    database's when `stem` is None. Of two files of one day, the named one."""
+    found: dict[date, Path] = {}
+    for owner, day, path in sorted(_daily_files(directory), key=lambda item: item[0] != ""):
+        if stem is None or owner in (stem, ""):
+            found.setdefault(day, path)
+    return found
+
+
+def rotate(directory: Path, stem: str | None = None) -> list[Path]:
+    """Delete the daily backups that `keep` does not keep (never any other file), per database: those of
+    `stem` with the older unnamed ones, or (`stem` None) each database's and the unnamed ones apart;
+    returns those deleted."""
+    groups: dict[str, list[tuple[date, Path]]] = {}
+    for owner, day, path in _daily_files(directory):
+        if stem is None:
+            groups.setdefault(owner, []).append((day, path))
+        elif owner in (stem, ""):
+            groups.setdefault(stem, []).append((day, path))
+    removed = []
+    for files in groups.values():
+        kept = keep(day for day, _path in files)
+        removed += [path for day, path in sorted(files) if day not in kept]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
@@ -124,8 +159,10 @@ def _raw_check(candidate: Path, shown: str) -> int:
     return version
 
 
-def _verified_copy(source: Path, work: Path) -> tuple[Path, int, int]:
-    """Copy the backup, check it, upgrade the copy and verify its chain; returns (copy, version, links)."""
+def _verified_copy(source: Path, work: Path, anchor_log: Path | None = None) -> tuple[Path, int, int, str]:
+    """Copy the backup, check it, upgrade the copy and verify its chain, also against the anchor log (an
+    older backup is shorter than the newest anchors, but must hold every anchor as long as itself); returns
+    (copy, version, links, head)."""
     shutil.rmtree(work, ignore_errors=True)  # leftovers of a killed restore (a stale -wal would be replayed)
     work.mkdir(parents=True)
     candidate = work / "candidate.sqlite"
@@ -134,29 +171,72 @@ def _verified_copy(source: Path, work: Path) -> tuple[Path, int, int]:
     # a second file: the models stay on the open database (if any) outside the verification's own binding
     handle = db.open_database(candidate, backup_dir=work, bind=False)
     try:
-        report = verification.run(handle, checks=verification.RESTORE_CHECKS)
+        report = verification.run(handle, checks=verification.RESTORE_CHECKS, anchor_log=anchor_log)
+        problems = [p for p in report.problems if p.msgid != anchors.ANCHOR_SHORTER]
+        if problems:
+            raise verification.BackupRejected(str(source), problems)
+        return candidate, version, report.links, report.head
     finally:
         handle.close()
-    if not report.ok:
-        raise verification.BackupRejected(str(source), report.problems)
-    return candidate, version, report.links
+
+
+def _record_restore(candidate: Path, source: Path, links: int, head: str, username: str) -> None:
+    """The restore as the first audit row of the restored file (written into the copy before the swap)."""
+    from coop.models import AuditLog
+
+    handle = db.open_database(candidate, migrate=False, bind=False)
+    try:
+        with db.bound(handle), handle.atomic():
+            AuditLog.create(
+                at=datetime.now().replace(microsecond=0),
+                username=username,
+                action="restore",
+                entity="database",
+                entity_id=None,
+                old="",
+                new=json.dumps({"file": str(source), "links": links, "head": head}, sort_keys=True),
+            )
+    finally:
+        handle.close()
+
+
+_DAMAGED = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def _aside_name(current: Path, stamp: str) -> Path:
+    """`<name>.before-restore-<time>.sqlite`, with -2, -3, ... when a restore of the same second kept one."""
+    aside = current.with_name(f"{current.stem}.before-restore-{stamp}{current.suffix}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = current.with_name(f"{current.stem}.before-restore-{stamp}-{n}{current.suffix}")
+    return aside
 
 
 def _set_aside(current: Path, stamp: str) -> Path | None:
-    """Copy the current database (with its WAL) beside itself; refuse while another program keeps it open."""
+    """Copy the current database (with its WAL) beside itself; refuse while another program keeps it open.
+
+    A damaged file (the usual reason to restore) cannot be read by the online backup: it is copied byte for
+    byte instead, its -wal file beside the copy (and taken away, so it is never replayed into the backup)."""
     if not current.exists():
         return None
-    aside = current.with_name(f"{current.stem}.before-restore-{stamp}{current.suffix}")
+    aside = _aside_name(current, stamp)
     partial = aside.with_name(aside.name + ".part")
-    conn = sqlite3.connect(current)
     try:
-        target = sqlite3.connect(partial)
+        conn = sqlite3.connect(current)
         try:
-            conn.backup(target)
+            target = sqlite3.connect(partial)
+            try:
+                conn.backup(target)
+            finally:
+                target.close()
         finally:
-            target.close()
-    finally:
-        conn.close()  # the last connection to close checkpoints and removes the -wal file
+            conn.close()  # the last connection to close checkpoints and removes the -wal file
+    except sqlite3.DatabaseError as exc:
+        partial.unlink(missing_ok=True)
+        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _DAMAGED:
+            return _copy_damaged_aside(current, aside)
+        raise db.storage_error(exc, str(current)) or exc from None  # e.g. locked: never copied by hand
     os.replace(partial, aside)
     if Path(f"{current}-wal").exists():
         aside.unlink(missing_ok=True)
@@ -167,20 +247,39 @@ def _set_aside(current: Path, stamp: str) -> Path | None:
     return aside
 
 
+def _copy_damaged_aside(current: Path, aside: Path) -> Path:
+    partial = aside.with_name(aside.name + ".part")
+    shutil.copyfile(current, partial)
+    os.replace(partial, aside)
+    wal = Path(f"{current}-wal")
+    if wal.exists():
+        os.replace(wal, Path(f"{aside}-wal"))
+    Path(f"{current}-shm").unlink(missing_ok=True)
+    return aside
+
+
 def restore(
-    current: str | os.PathLike, backup: str | os.PathLike, now: datetime | None = None
+    current: str | os.PathLike,
+    backup: str | os.PathLike,
+    now: datetime | None = None,
+    *,
+    username: str = "",
+    seen: Path | None = None,
 ) -> RestoreResult:
     """Replace the database by a verified backup; the current file is kept aside. Close the database first.
 
     The backup must be a sound CoopLedger file of this or an older schema (older ones are upgraded) whose
-    chain verifies; the swap is one atomic rename, so a crash leaves either the old or the new database.
+    chain verifies and agrees with the anchor log; the swap is one atomic rename, so a crash leaves either
+    the old or the new database. The restore is recorded in the restored file's audit log (by `username`)
+    and as an anchor; `seen`: the installation's seen-heads file (default: beside the database).
     """
     current, backup = Path(current), Path(backup)
     if not backup.is_file():
         raise StorageError("The backup file {path} does not exist.", path=str(backup))
     work = current.parent / "restore-tmp"
     try:
-        candidate, version, links = _verified_copy(backup, work)
+        candidate, version, links, head = _verified_copy(backup, work, anchors.log_path(current))
+        _record_restore(candidate, backup, links, head, username)
         aside = _set_aside(current, f"{(now or datetime.now()):%Y%m%d-%H%M%S}")
         os.replace(candidate, current)
     except OSError as exc:
@@ -189,4 +288,10 @@ def restore(
         ) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    # the older file is now the books: what was anchored after it no longer applies (coop.anchors)
+    try:
+        anchors.append(anchors.log_path(current), "restore", links, head)
+        anchors.write_seen(seen or current.parent / paths.SEEN_NAME, current, links, head, "restore")
+    except StorageError:
+        pass  # the restore is done and in the file's audit log; the next verify anchors it again
     return RestoreResult(current, aside, version, links)

@@ -13,13 +13,15 @@ from typing import Any
 from peewee import DateField
 
 from coop.i18n import N_
-from coop.models import JournalEntry, Payout, Posting, Sale, SaleLot, TaxPayment
+from coop.models import JournalEntry, Payout, PeriodClose, Posting, Sale, SaleLot, TaxPayment
 
 GENESIS = "0" * 64
 BATCH = 2000
 # Columns that change legitimately after posting (state on void) or that store the hash itself.
 _UNHASHED = {"state", "void_reason", "chain_hash"}
-SOURCES = {"sale": Sale, "payout": Payout, "tax_payment": TaxPayment}
+SOURCES = {"sale": Sale, "payout": Payout, "tax_payment": TaxPayment, "period_close": PeriodClose}
+# Links that move no money: a closing of a period holds the chain head and posts nothing.
+NO_POSTINGS = frozenset({"period_close"})
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def next_link(
 ) -> tuple[dict[str, Any], str]:
     """The stored fields and hash of link `seq` after `prev_hash`: what append() writes, for bulk writers
     (the benchmark generator) that insert the rows themselves."""
-    if sum(p.amount_minor for p in postings) != 0 or not postings:
+    if sum(p.amount_minor for p in postings) != 0 or (not postings and kind not in NO_POSTINGS):
         raise AssertionError(f"unbalanced journal entry: {postings}")  # a bug, never user input
     entry = {
         "seq": seq,
@@ -246,7 +248,8 @@ def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], _Source]:
             for src in _raw(model, "id BETWEEN ? AND ?", span):
                 if src["id"] in wanted:
                     # the row minus the unhashed columns is source_fields(src, lots), without a copy
-                    stored, state, reason = src.pop("chain_hash"), src.pop("state"), src.pop("void_reason")
+                    stored, state = src.pop("chain_hash"), src.pop("state")
+                    reason = src.pop("void_reason", "")  # a closing has none: it is never voided
                     if src["id"] in lots:
                         src["lots"] = sorted(lots[src["id"]])
                     out[(stype, src["id"])] = _Source(src, stored, state, reason)
@@ -273,6 +276,8 @@ def _check_link(r: dict[str, Any], prev: str, lines: list[list[Any]], sources: d
         return N_("entry does not balance")
     if r["kind"] == r["source_type"] and src.chain_hash != r["hash"]:
         return N_("record's stored hash does not match")
+    if r["kind"] in NO_POSTINGS and (lines or src.fields.get("head_hash") != prev):
+        return N_("closing does not hold the chain head before it")
     return ""
 
 
@@ -294,7 +299,8 @@ def _records_disagreeing(seen: Seen) -> tuple[int | None, str] | None:
     posted record no link posts. Returns (post seq or None, "kind id")."""
     worst: tuple[int, str] | None = None
     for stype, model in SOURCES.items():
-        sql = f"SELECT id, state, void_reason FROM {model._meta.table_name}"  # plain rows: all are read
+        reason_column = "void_reason" if "void_reason" in model._meta.fields else "''"
+        sql = f"SELECT id, state, {reason_column} FROM {model._meta.table_name}"  # plain rows: all are read
         for rid, state, reason in model._meta.database.execute_sql(sql):
             post_seq, void_memo = seen.get((stype, rid), (0, None))
             if not post_seq:
@@ -388,20 +394,21 @@ def ranges(last_seq: int, jobs: int) -> list[tuple[int, int]]:
     return [(bounds[i], bounds[i + 1] - 1) for i in range(jobs)]  # an empty chain: [(1, 0)]
 
 
-def _worker_open(path: str) -> None:
+def _worker_open(path: str, read_only: bool = False) -> None:
     from coop import db
 
-    db.open_database(path, migrate=False)
+    # a file on read-only media is opened the way the parent opened it (no -wal/-shm can be made there)
+    db.open_database(path, migrate=False, read_only=read_only)
 
 
-def _in_processes(path: str, parts: list[tuple[int, int]]) -> list[_Part]:
+def _in_processes(path: str, parts: list[tuple[int, int]], read_only: bool = False) -> list[_Part]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn, also where fork exists: a forked child would share the parent's open SQLite connection
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        len(parts), mp_context=context, initializer=_worker_open, initargs=(path,)
+        len(parts), mp_context=context, initializer=_worker_open, initargs=(path, read_only)
     ) as pool:
         return list(pool.map(_walk, *zip(*parts, strict=True)))
 
@@ -419,4 +426,5 @@ def verify(jobs: int | None = None) -> VerifyResult:
     parts = ranges(last_seq, jobs)
     if len(parts) == 1 or path == ":memory:":
         return _combine([_walk(1, last_seq)])
-    return _combine(_in_processes(path, parts))
+    read_only = bool(getattr(JournalEntry._meta.database, "read_only", False))
+    return _combine(_in_processes(path, parts, read_only))

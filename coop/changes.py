@@ -40,6 +40,7 @@ AREAS = frozenset(
         "ledger",  # journal entries and postings: balances, cash, tax due
         "incidents",
         "mercury",
+        "periods",  # closings of periods (nothing may be dated in a closed period)
     }
 )
 

@@ -4,8 +4,10 @@ finality triggers, online backup."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -57,6 +59,10 @@ _MESSAGES = {
     _CORRUPT: N_("The file {path} is not a CoopLedger database or is damaged ({detail})."),
     _NOTADB: N_("The file {path} is not a CoopLedger database or is damaged ({detail})."),
 }
+NEWER = N_(
+    "This database was written by a newer version of CoopLedger "
+    "(schema {found}, this version knows {known}). Install the newer version."
+)
 FILE_GONE = N_(
     "The database file {path} was deleted or replaced while CoopLedger was running: nothing was saved. "
     "Put the file back or restore a backup, then start CoopLedger again."
@@ -97,14 +103,82 @@ def translated(path: str) -> Iterator[None]:
         raise error from exc
 
 
+TRANSACTION_LOST = N_(
+    "The database could not finish saving and undid the whole change: nothing was saved. "
+    "Check the disk and try again."
+)
+READ_ONLY_OLD = N_(
+    "The database file {path} is read-only and was written by an older version of CoopLedger: it must be "
+    "upgraded before this version can read it. Copy it to a folder you can write to and open the copy."
+)
+READ_ONLY_WAL = N_(
+    "The database file {path} is read-only and holds changes that were not yet merged into it (a “-wal” "
+    "file beside it): copy the file and its “-wal” file to a folder you can write to and open the copy."
+)
+
+
+class _Cursor:
+    """An sqlite3 cursor whose fetches are translated too: reading rows can write (SQLite spills its page
+    cache into the WAL mid-transaction), so a fetch can fail with a full disk."""
+
+    def __init__(self, cursor: sqlite3.Cursor, db: CoopDatabase) -> None:
+        self._cursor, self._db = cursor, db
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    # plain try/except, not a context manager: peewee fetches one row at a time
+    def __next__(self) -> Any:
+        try:
+            return next(self._cursor)
+        except sqlite3.Error as exc:
+            raise self._db.fault(exc) from exc
+
+    def fetchone(self) -> Any:
+        try:
+            return self._cursor.fetchone()
+        except sqlite3.Error as exc:
+            raise self._db.fault(exc) from exc
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        try:
+            return self._cursor.fetchmany(size)
+        except sqlite3.Error as exc:
+            raise self._db.fault(exc) from exc
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return self._cursor.fetchall()
+        except sqlite3.Error as exc:
+            raise self._db.fault(exc) from exc
+
+
 class CoopDatabase(SqliteDatabase):
-    """SqliteDatabase whose fault errors are StorageError and which refuses to write to a vanished file."""
+    """SqliteDatabase whose fault errors are StorageError, which refuses to write to a vanished file, and
+    which never runs a statement in autocommit once SQLite rolled back a transaction peewee still holds.
+
+    SQLite rolls the whole transaction back on some errors (disk full, I/O error): code that caught the
+    error and carried on would then write row by row outside any transaction. Every statement (and the
+    commit) after such a rollback raises the StorageError that caused it instead."""
 
     _identity: tuple[int, int] | None = None
+    read_only = False  # opened with mode=ro: nothing may be written (sign-in counters included)
+    # called after each commit (coop.anchors.SeenHead: the head this installation saw)
+    after_commit: Callable[[], None] | None = None
+    uri: str | None = None  # what a read-only handle connects to; `database` stays the file's path
 
     def _connect(self) -> Any:
         with translated(self.database):
-            conn = super()._connect()
+            if self.uri is None:
+                conn = super()._connect()
+            else:
+                conn = sqlite3.connect(
+                    self.uri, timeout=self._timeout, isolation_level=None, uri=True, **self.connect_params
+                )
+                self._add_conn_hooks(conn)
         self._identity = self._file_identity()
         return conn
 
@@ -122,25 +196,92 @@ class CoopDatabase(SqliteDatabase):
         if self._identity is not None and self._file_identity() != self._identity:
             raise StorageError(FILE_GONE, path=self.database)
 
+    def sqlite_in_transaction(self) -> bool:
+        """Whether SQLite itself (not peewee's bookkeeping) has a transaction open on this thread's connection."""
+        conn = self._state.conn
+        return conn is not None and conn.in_transaction
+
+    def _transaction_lost(self) -> StorageError:
+        lost = getattr(self._state, "coop_lost", None)
+        if lost is None:
+            return StorageError(TRANSACTION_LOST)
+        return StorageError(lost.msgid, **lost.params)
+
+    def _check_transaction(self) -> None:
+        if self.transaction_depth() and not self.is_closed() and not self.sqlite_in_transaction():
+            raise self._transaction_lost()
+
+    def fault(self, exc: BaseException) -> BaseException:
+        """The StorageError `exc` stands for (remembered when SQLite rolled the transaction back), else `exc`."""
+        error = storage_error(exc, self.database)
+        if error is None:
+            return exc
+        if self.transaction_depth() and not self.sqlite_in_transaction():
+            self._state.coop_lost = error  # what the later statements of this transaction will report
+        return error
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.Error, peewee.PeeweeException) as exc:
+            error = self.fault(exc)
+            if error is exc:
+                raise
+            raise error from exc
+
     def execute_sql(self, sql: str, params: Any = None) -> Any:
-        with translated(self.database):
-            return super().execute_sql(sql, params)
+        if sql.startswith("ROLLBACK TO SAVEPOINT") and not self.sqlite_in_transaction():
+            return None  # SQLite already rolled back: "no such savepoint" would hide the cause
+        self._check_transaction()
+        with self._translated():
+            return _Cursor(super().execute_sql(sql, params), self)
+
+    def executemany(self, sql: str, rows: list[tuple]) -> None:
+        """A raw executemany (bulk imports) with the same guard and translation as execute_sql."""
+        self._check_transaction()
+        with self._translated():
+            self.cursor().executemany(sql, rows)
 
     def begin(self, lock_type: str | None = None) -> None:
         self.check_file()
-        with translated(self.database):
+        self._state.coop_lost = None
+        with self._translated():
             super().begin(lock_type)
 
     def commit(self) -> None:
-        with translated(self.database):
+        if not self.is_closed() and not self.sqlite_in_transaction():
+            raise self._transaction_lost()  # SQLite rolled back: "no transaction is active" would hide why
+        with self._translated():
             super().commit()
+        if self.after_commit is not None:
+            self.after_commit()
 
     def rollback(self) -> None:
         # SQLite may already have rolled back (disk full, I/O error): a second ROLLBACK would mask the cause.
-        if not self.is_closed() and not self.connection().in_transaction:
+        if not self.is_closed() and not self.sqlite_in_transaction():
             return
         with translated(self.database):
             super().rollback()
+
+
+def is_read_only() -> bool:
+    """Whether the open database was opened read-only (a read-only file, folder or disk)."""
+    return bool(getattr(models.database.obj, "read_only", False))
+
+
+def _needs_wal_files(path: Path) -> bool:
+    """A WAL file whose -shm cannot be created (read-only folder): SQLite's mode=ro cannot open it."""
+    return not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists()
+
+
+def cannot_write(path: str | os.PathLike) -> bool:
+    """Whether writing `path` would fail: the file, or the folder its -wal and -shm files go in, is read-only
+    (a chmod, an immutable attribute, a read-only disk)."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
 
 
 def busy_timeout_ms() -> int:
@@ -151,12 +292,22 @@ def busy_timeout_ms() -> int:
 
 
 def open_database(
-    path: str | os.PathLike, *, migrate: bool = True, backup_dir: Path | None = None, bind: bool = True
+    path: str | os.PathLike,
+    *,
+    migrate: bool = True,
+    backup_dir: Path | None = None,
+    bind: bool = True,
+    read_only: bool = False,
 ) -> SqliteDatabase:
     """Open (creating if needed) the database, check its pragmas, bind the models, bring the schema up.
 
     `bind=False` opens a second file (a restore candidate) and leaves the models on the open database:
-    use the handle's models through `bound(handle)`."""
+    use the handle's models through `bound(handle)`.
+
+    `read_only` opens an existing file for reading only (`mode=ro`; a read-only media): the journal mode is
+    left as it is, nothing is migrated (a file that needs an upgrade is refused) and nothing can be written."""
+    if read_only:
+        return _open_read_only(Path(path), bind=bind)
     path = str(path)
     if path != ":memory:":
         try:
@@ -168,8 +319,29 @@ def open_database(
     pragmas = {**PRAGMAS, "busy_timeout": busy_timeout_ms()}
     db = CoopDatabase(path, pragmas=list(pragmas.items()), lock_type="IMMEDIATE", check_same_thread=False)
     try:
+        _connect_checked(db, path, in_memory=path == ":memory:")
+    except StorageError as exc:
+        if path != ":memory:" and cannot_write(path):  # e.g. a read-only folder: no -wal file can be made
+            raise StorageError(_MESSAGES[_READONLY], path=path) from exc
+        raise
+    if bind:
+        models.database.initialize(db)
+    if migrate:
+        try:
+            with bound(db):  # the migrations create tables through the models
+                upgrade(db, backup_dir=backup_dir)
+        except StorageError:
+            db.close()
+            raise
+    return db
+
+
+def _connect_checked(
+    db: CoopDatabase, path: str, *, in_memory: bool = False, read_only: bool = False
+) -> None:
+    try:
         db.connect(reuse_if_open=True)
-        _check_pragmas(db, in_memory=path == ":memory:")
+        _check_pragmas(db, in_memory=in_memory, read_only=read_only)
     except StorageError:
         db.close()
         raise
@@ -180,15 +352,43 @@ def open_database(
             path=path,
             detail=str(_sqlite_cause(exc)),
         ) from exc
+
+
+def _open_read_only(path: Path, *, bind: bool) -> CoopDatabase:
+    """mode=ro; on a read-only folder or disk, where SQLite cannot create the WAL index (-shm) it needs,
+    immutable=1 (nobody can change the file there), unless a -wal file holds changes not yet merged."""
+    shown = str(path)
+    if not path.is_file():
+        raise StorageError(
+            "The database file {path} cannot be opened ({detail}).",
+            path=shown,
+            detail=os.strerror(errno.ENOENT),
+        )
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+    if _needs_wal_files(path):
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StorageError(READ_ONLY_WAL, path=shown)
+        uri += "&immutable=1"
+    pragmas = {name: value for name, value in PRAGMAS.items() if name != "journal_mode"}
+    pragmas |= {"busy_timeout": busy_timeout_ms(), "query_only": 1}
+    db = CoopDatabase(shown, pragmas=list(pragmas.items()), check_same_thread=False)
+    db.read_only, db.uri = True, uri
+    _connect_checked(db, shown, read_only=True)
+    try:
+        with translated(shown):
+            current = schema_version(db)
+    except StorageError:
+        db.close()
+        raise
+    if current > LATEST:
+        db.close()
+        raise StorageError(NEWER, found=current, known=LATEST)
+    if current < LATEST:
+        db.close()
+        raise StorageError(READ_ONLY_OLD, path=shown)
     if bind:
         models.database.initialize(db)
-    if migrate:
-        try:
-            with bound(db):  # the migrations create tables through the models
-                upgrade(db, backup_dir=backup_dir)
-        except StorageError:
-            db.close()
-            raise
     return db
 
 
@@ -202,11 +402,11 @@ def bound(handle: SqliteDatabase) -> Iterator[SqliteDatabase]:
         yield handle
 
 
-def _check_pragmas(db: SqliteDatabase, *, in_memory: bool) -> None:
+def _check_pragmas(db: SqliteDatabase, *, in_memory: bool, read_only: bool = False) -> None:
     got = {name: db.execute_sql(f"PRAGMA {name}").fetchone()[0] for name in PRAGMAS}
     want_journal = "memory" if in_memory else "wal"
     if (
-        str(got["journal_mode"]).lower() != want_journal
+        (not read_only and str(got["journal_mode"]).lower() != want_journal)
         or got["foreign_keys"] != 1
         or got["synchronous"] != 2
     ):
@@ -217,9 +417,13 @@ def schema_version(db: SqliteDatabase) -> int:
     return db.execute_sql("PRAGMA user_version").fetchone()[0]
 
 
+# Tables a later migration creates: version 1 makes every other table.
+LATER_MODELS = (models.PeriodClose,)
+
+
 def _migration_1(db: SqliteDatabase) -> None:
     """Version 1: every table, index and the finality triggers."""
-    db.create_tables(models.ALL_MODELS)
+    db.create_tables([m for m in models.ALL_MODELS if m not in LATER_MODELS])
     for sql in finality_triggers():
         db.execute_sql(sql)
 
@@ -257,7 +461,92 @@ def _migration_3(db: SqliteDatabase) -> None:
         db.execute_sql(sql)
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3}
+def period_triggers() -> list[str]:
+    """Closed periods are final even for raw SQL: no journal entry (sale, payout, tax payment, void) and no
+    production lot dated on or before the newest closing, no lot moved into or out of a closed period, and a
+    closing row is never deleted, nor changed once posted."""
+    closed = "(SELECT MAX(to_date) FROM period_close)"
+    lot_columns = [
+        f.column_name
+        for f in models.ProductionLot._meta.sorted_fields
+        if f.column_name not in ("id", "status")
+    ]
+    lot_same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in lot_columns)
+    close_columns = [
+        f.column_name
+        for f in models.PeriodClose._meta.sorted_fields
+        if f.column_name not in ("state", "chain_hash")
+    ]
+    close_same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in close_columns)
+    return [
+        "CREATE TRIGGER IF NOT EXISTS journal_entry_closed_period BEFORE INSERT ON journal_entry "
+        f"WHEN NEW.kind <> 'period_close' AND NEW.date <= {closed} "
+        "BEGIN SELECT RAISE(ABORT, 'the period is closed'); END",
+        "CREATE TRIGGER IF NOT EXISTS production_lot_closed_period BEFORE INSERT ON production_lot "
+        f"WHEN NEW.date <= {closed} BEGIN SELECT RAISE(ABORT, 'the period is closed'); END",
+        "CREATE TRIGGER IF NOT EXISTS production_lot_closed_update BEFORE UPDATE ON production_lot "
+        f"WHEN (OLD.date <= {closed} OR NEW.date <= {closed}) AND NOT ({lot_same}) "
+        "BEGIN SELECT RAISE(ABORT, 'the period is closed'); END",
+        "CREATE TRIGGER IF NOT EXISTS period_close_final_update BEFORE UPDATE ON period_close "
+        f"WHEN OLD.state <> 'draft' OR NOT ({close_same}) "
+        "BEGIN SELECT RAISE(ABORT, 'a closed period is final'); END",
+        "CREATE TRIGGER IF NOT EXISTS period_close_no_delete BEFORE DELETE ON period_close "
+        "BEGIN SELECT RAISE(ABORT, 'a closed period is final'); END",
+    ]
+
+
+def _migration_4(db: SqliteDatabase) -> None:
+    """Version 4: closings of periods (a chained record) and the triggers that keep closed periods final."""
+    db.create_tables(list(LATER_MODELS))
+    for sql in period_triggers():
+        db.execute_sql(sql)
+
+
+def sold_triggers() -> list[str]:
+    """What a posted sale sold stays as it was, even for raw SQL: its lots (only their status follows a
+    void) and their owners and shares, and a tax rule once applied (only an end date or a note)."""
+    sold = (
+        "EXISTS (SELECT 1 FROM sale_lot sl JOIN sale s ON s.id = sl.sale_id "
+        "WHERE sl.lot_id = {lot} AND s.state <> 'draft')"
+    )
+    lot_columns = [
+        f.column_name for f in models.ProductionLot._meta.sorted_fields if f.column_name != "status"
+    ]
+    lot_same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in lot_columns)
+    applied = ("name", "authority", "rate_bp", "base", "mineral_id", "buyer_kind", "valid_from", "withheld")
+    rule_same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in ("id", *applied))
+    abort = "BEGIN SELECT RAISE(ABORT, '{what} is final'); END"
+    return [
+        "CREATE TRIGGER IF NOT EXISTS production_lot_sold_update BEFORE UPDATE ON production_lot "
+        f"WHEN {sold.format(lot='OLD.id')} AND NOT ({lot_same}) {abort.format(what='a sold lot')}",
+        "CREATE TRIGGER IF NOT EXISTS production_lot_sold_delete BEFORE DELETE ON production_lot "
+        f"WHEN {sold.format(lot='OLD.id')} {abort.format(what='a sold lot')}",
+        "CREATE TRIGGER IF NOT EXISTS lot_owner_sold_update BEFORE UPDATE ON lot_owner "
+        f"WHEN {sold.format(lot='OLD.lot_id')} OR {sold.format(lot='NEW.lot_id')} "
+        f"{abort.format(what='the owners of a sold lot')}",
+        "CREATE TRIGGER IF NOT EXISTS lot_owner_sold_delete BEFORE DELETE ON lot_owner "
+        f"WHEN {sold.format(lot='OLD.lot_id')} {abort.format(what='the owners of a sold lot')}",
+        "CREATE TRIGGER IF NOT EXISTS lot_owner_sold_insert BEFORE INSERT ON lot_owner "
+        f"WHEN {sold.format(lot='NEW.lot_id')} {abort.format(what='the owners of a sold lot')}",
+        "CREATE TRIGGER IF NOT EXISTS tax_rule_applied_update BEFORE UPDATE ON tax_rule "
+        "WHEN EXISTS (SELECT 1 FROM posting WHERE tax_rule_id = OLD.id) "
+        f"AND NOT ({rule_same}) {abort.format(what='an applied tax rule')}",
+    ]
+
+
+def _migration_5(db: SqliteDatabase) -> None:
+    """Version 5: the lots, owners and tax rules a posted sale used are final (coop.db.sold_triggers)."""
+    for sql in sold_triggers():
+        db.execute_sql(sql)
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+    4: _migration_4,
+    5: _migration_5,
+}
 LATEST = max(MIGRATIONS)
 
 
@@ -265,12 +554,7 @@ def upgrade(db: SqliteDatabase, *, backup_dir: Path | None = None) -> int:
     """Run the missing migrations in one transaction after an online backup; refuse newer files."""
     current = schema_version(db)
     if current > LATEST:
-        raise StorageError(
-            "This database was written by a newer version of CoopLedger "
-            "(schema {found}, this version knows {known}). Install the newer version.",
-            found=current,
-            known=LATEST,
-        )
+        raise StorageError(NEWER, found=current, known=LATEST)
     if current == LATEST:
         return current
     if current > 0 and db.database != ":memory:":
@@ -318,8 +602,10 @@ def finality_triggers() -> list[str]:
 
 
 def expected_triggers() -> set[str]:
-    """Names of the triggers that make posted records final (version 1 and version 2)."""
-    names = {sql.split()[5] for sql in [*finality_triggers(), *V2_SQL] if sql.startswith("CREATE TRIGGER")}
+    """Names of the triggers that make posted records, closed periods and what sales used final (versions
+    1, 2, 4 and 5)."""
+    every = [*finality_triggers(), *V2_SQL, *period_triggers(), *sold_triggers()]
+    names = {sql.split()[5] for sql in every if sql.startswith("CREATE TRIGGER")}
     return names
 
 
@@ -347,6 +633,30 @@ def backup_to(db: SqliteDatabase, dest: str | os.PathLike) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return dest
+
+
+DAMAGED = N_(
+    "The database file {path} is damaged ({detail}): no figures are shown, since they could be wrong. "
+    "Restore the latest backup (“restore”), or ask for help before writing to this file."
+)
+FIGURE_TABLES = ("journal_entry", "posting")  # what balances, summaries and filings add up
+
+
+def check_figures(db: SqliteDatabase, tables: tuple[str, ...] = FIGURE_TABLES) -> None:
+    """Refuse to show figures from a damaged file: SQLite's quick_check of the tables they come from. A sum
+    can be answered from a covering index alone, so a garbage page of the table itself goes unseen."""
+    for table in tables:
+        try:
+            problems = [
+                r[0] for r in db.execute_sql(f"PRAGMA quick_check({table})").fetchall() if r[0] != "ok"
+            ]
+        except StorageError as exc:
+            code = getattr(exc.__cause__, "sqlite_errorcode", 0) & 0xFF
+            if code not in (_CORRUPT, _NOTADB):
+                raise
+            problems = [str(exc.params.get("detail", ""))]
+        if problems:
+            raise StorageError(DAMAGED, path=db.database, detail="; ".join(problems[:3]))
 
 
 def integrity_problems(db: SqliteDatabase, *, full: bool = True) -> list[str]:

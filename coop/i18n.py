@@ -258,7 +258,18 @@ def parse_number(text: str, locale: str, field: str) -> Decimal:
     # scripts' digits: refused here as in money.parse_decimal, where the CSV and command-line numbers go.
     if any(ch == "_" or (ch.isalnum() and ch not in "0123456789") for ch in text):
         raise ValidationError(field, "“{value}” is not a number.", value=text)
+    from babel.numbers import get_group_symbol
+
+    loc = babel_locale(locale)
+    # A space typed as digit grouping is the locale's (narrow) no-break space where it groups with one
+    # ("50 000,00" in French); elsewhere ("50.000,00" in Spanish) spaces are dropped.
+    group = get_group_symbol(loc)
+    spaced = "".join((group if group in SPACES else "") if ch in SPACES else ch for ch in text.strip())
     try:
-        return _babel_parse_decimal(text.strip(), locale=babel_locale(locale), strict=False)
+        # strict: grouping in the wrong places ("50000,00" in English) is refused, never read as 5000000
+        return _babel_parse_decimal(spaced, locale=loc, strict=True)
     except (NumberFormatError, ValueError):
         raise ValidationError(field, "“{value}” is not a number.", value=text) from None
+
+
+SPACES = " \u00a0\u202f"  # the spaces people and babel use to group digits

@@ -244,6 +244,19 @@ class ReceiptCounter(Base):
     last_no = IntegerField(default=0)
 
 
+class PeriodClose(Base):
+    """A closing: nothing may be dated on or before `to_date` afterwards. A chain link of its own (kind
+    "period_close", no postings) holding the chain head at the moment of closing; never updated or deleted."""
+
+    to_date = DateField(unique=True)
+    head_seq = IntegerField()  # the newest link before the closing (0 for an empty chain)
+    head_hash = CharField()
+    closed_on = DateField()
+    closed_by = CharField()
+    state = CharField(default="draft")  # draft (inside the closing transaction only) -> posted
+    chain_hash = CharField(default="")
+
+
 class AuditLog(Base):
     at = DateTimeField()
     username = CharField()
@@ -274,4 +287,5 @@ ALL_MODELS: list[type[Base]] = [
     User,
     ReceiptCounter,
     AuditLog,
+    PeriodClose,
 ]

@@ -28,3 +28,14 @@ def data_dir(override: str | None = None, portable: bool = False) -> Path:
 
 def database_path(db: str | None, data_dir_override: str | None = None, portable: bool = False) -> Path:
     return Path(db).expanduser().resolve() if db else data_dir(data_dir_override, portable) / DB_NAME
+
+
+SEEN_NAME = "seen-heads.json"
+
+
+def seen_heads_path(db: str | None, data_dir_override: str | None = None, portable: bool = False) -> Path:
+    """The file keeping the last chain head this installation saw in each database (coop.anchors): in the
+    data directory; for a database named by --db alone, in the folder of that file."""
+    if db and not data_dir_override and not portable:
+        return Path(db).expanduser().resolve().parent / SEEN_NAME
+    return data_dir(data_dir_override, portable) / SEEN_NAME

@@ -35,12 +35,14 @@ ACTIONS = (
     "incidents.write",
     "mercury.write",
     "reports.read",
+    "balances.read",
     "settings.write",
     "users.manage",
     "ledger.verify",
     "data.import",
     "data.export",
     "backup",
+    "periods.close",
 )
 
 _TREASURER = {
@@ -53,6 +55,8 @@ _TREASURER = {
     "taxes.void",
     "buyers.write",
     "reports.read",
+    "balances.read",
+    "data.import",  # sales only: importing members or lots also needs members.write / lots.write
     "data.export",
     "backup",
 }
@@ -63,7 +67,7 @@ _CLERK = {
     "lots.write",
     "incidents.write",
     "mercury.write",
-    "data.import",
+    "data.import",  # members and lots: importing sales also needs sales.post
     "data.export",
 }
 MATRIX: dict[str, frozenset[str]] = {
@@ -71,7 +75,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "treasurer": frozenset(_TREASURER),
     "clerk": frozenset(_CLERK),
     "member": frozenset({"read.own"}),
-    "auditor": frozenset({"read.all", "reports.read", "ledger.verify", "data.export"}),
+    "auditor": frozenset({"read.all", "reports.read", "balances.read", "ledger.verify", "data.export"}),
 }
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the data layer is imported when a document is built, not at
 
 KINDS: dict[str, str] = {
     "receipt": N_("Sale receipt"),
+    "voucher": N_("Payout voucher"),
     "statement": N_("Member earnings statement"),
     "tax-filing": N_("Tax filing"),
     "production": N_("Production report"),
@@ -25,6 +26,7 @@ KINDS: dict[str, str] = {
     "census": N_("Member register / census"),
     "custody": N_("Chain of custody"),
     "annual": N_("Annual report"),
+    "anchor_slip": N_("Anchor slip (chain head to sign)"),
 }
 
 

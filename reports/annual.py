@@ -56,6 +56,33 @@ def _key_figures(ctx: Ctx, a: AnnualReport, st: dict) -> Flowable:
     return _side(figures, pie(_("Where the sales value went"), parts, width_mm=68), 110 * mm)
 
 
+def _reconciliation(ctx: Ctx, a: AnnualReport, st: dict) -> list[Flowable]:
+    """The year's movements take each balance from the start of the year to its end, as the ledger holds it."""
+    tax = _(
+        "Taxes: payable at the start of the year {start} + due for the year {due} − paid in the year {paid} "
+        "= payable at year end {end}"
+    ).format(
+        start=ctx.money(a.tax_payable_start_minor),
+        due=ctx.money(a.taxes_due_minor),
+        paid=ctx.money(a.taxes_paid_minor),
+        end=ctx.money(a.tax_payable_end_minor),
+    )
+    members = _(
+        "Members: owed at the start of the year {start} + earned in the year {earned} − paid out in the year "
+        "{paid} = owed at year end {end}"
+    ).format(
+        start=ctx.money(a.owed_to_members_start_minor),
+        earned=ctx.money(a.net_to_members_minor),
+        paid=ctx.money(a.paid_to_members_minor),
+        end=ctx.money(a.owed_to_members_end_minor),
+    )
+    return [
+        para(_("Reconciliation with the ledger"), st["bold"]),
+        para(tax, st["body"]),
+        para(members, st["body"]),
+    ]
+
+
 def _sales(ctx: Ctx, a: AnnualReport, st: dict) -> Flowable:
     months = _months(a.period_from, a.period_to)
     rows: list[list[object]] = [[month_label(ctx, m), ctx.amount(a.sales_by_month.get(m, 0))] for m in months]
@@ -82,6 +109,7 @@ def render_annual(ctx: Ctx, a: AnnualReport) -> bytes:
         para(_("Fiscal year: {period}. For the general assembly.").format(period=period), st["body"]),
         para(_("1. Key figures"), st["h2"]),
         _key_figures(ctx, a, st),
+        *_reconciliation(ctx, a, st),
         para(_("2. Sales"), st["h2"]),
         _sales(ctx, a, st),
         para(_("3. Production"), st["h2"]),

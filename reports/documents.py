@@ -20,9 +20,27 @@ def receipt(ctx: Ctx, actor: Actor, *, sale_id: int, fmt: str = "a5", duplicate:
     return render_receipt(ctx, receipt_data.receipt_data(actor, sale_id), fmt, duplicate)
 
 
+def voucher(ctx: Ctx, actor: Actor, *, payout_id: int) -> bytes:
+    from coop.services.documents.voucher import voucher_data
+    from reports.voucher import render_voucher
+
+    return render_voucher(ctx, voucher_data(actor, payout_id))
+
+
 BUILDERS: dict[str, Callable[..., bytes]] = {
     "receipt": receipt,
+    "voucher": voucher,
 }
+
+
+def anchor_slip(ctx: Ctx, actor: Actor) -> bytes:
+    from coop.services.documents.anchor_slip import anchor_slip as slip_data
+    from reports.anchor_slip import render_anchor_slip
+
+    return render_anchor_slip(ctx, slip_data(actor))
+
+
+BUILDERS["anchor_slip"] = anchor_slip
 
 
 def statement(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A5
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable, HRFlowable
@@ -108,7 +109,35 @@ def _lots_table(ctx: Ctx, r: ReceiptData, st: dict, width: float) -> Table:
     total.append(ctx.amount(r.figures.gross_minor, r.figures.currency))
     rows.append(total)
     numeric = [3, 4, 5, 6] if fine else [3, 4, 5]
-    return table(header, rows, [w * width for w in widths], st, numeric=numeric, total=True)
+    cols = word_widths(header, rows, [w * width for w in widths], st["th"], st["bold"])
+    return table(header, rows, cols, st, numeric=numeric, total=True)
+
+
+CELL_PADDING = 6  # reports.base.table: 3 pt left and right
+
+
+def word_widths(
+    header: list[str], rows: list[list[str]], widths: list[float], head: ParagraphStyle, cell: ParagraphStyle
+) -> list[float]:
+    """Column widths in which no header word and no single-word cell is broken: a column narrower than its
+    longest word (a Swahili header: "Kiwango") takes the difference from columns with room to spare."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def longest(words: list[str], style: ParagraphStyle) -> float:
+        return max((stringWidth(w, style.fontName, style.fontSize) for w in words), default=0.0)
+
+    def need(i: int) -> float:
+        cells = [str(r[i]) for r in rows if " " not in str(r[i])]  # the total row is bold
+        return max(longest(header[i].split(), head), longest(cells, cell)) + CELL_PADDING
+
+    needs = [need(i) for i in range(len(widths))]
+    out = [max(w, n) for w, n in zip(widths, needs, strict=True)]
+    excess = sum(out) - sum(widths)
+    spare = [max(0.0, w - n) for w, n in zip(out, needs, strict=True)]
+    if excess > 0 and sum(spare) > 0:
+        share = min(1.0, excess / sum(spare))
+        out = [w - s * share for w, s in zip(out, spare, strict=True)]
+    return out
 
 
 def _pairs_table(
@@ -215,7 +244,7 @@ def _a5_story(ctx: Ctx, r: ReceiptData, duplicate: bool) -> list[Flowable]:
     story += [Spacer(1, 2 * mm), signature_block([_("Buyer"), _("Treasurer")], width, st), Spacer(1, 2 * mm)]
     foot = [
         para(
-            _("Issued by {user}. Chain hash {hash}.").format(user=r.created_by, hash=r.chain_hash[:10]),
+            _("Issued by {user}. Chain hash {hash}.").format(user=r.created_by, hash=r.chain_hash[:16]),
             st["small"],
         ),
         para(ctx.coop.receipt_footer, st["small"]),
@@ -286,7 +315,7 @@ def _roll_story(ctx: Ctx, r: ReceiptData, duplicate: bool, width: float, size: f
     story += [Spacer(1, 3 * mm), Table([[qr(r.qr_payload, min(30 * mm, width * 0.7))]], colWidths=[width])]
     story.append(
         para(
-            _("Issued by {user}. Chain hash {hash}.").format(user=r.created_by, hash=r.chain_hash[:10]),
+            _("Issued by {user}. Chain hash {hash}.").format(user=r.created_by, hash=r.chain_hash[:16]),
             st["center"],
         )
     )
@@ -322,7 +351,7 @@ def _height(ctx: Ctx, lay: Layout, story: list[Flowable]) -> float:
 def render_receipt(ctx: Ctx, r: ReceiptData, fmt: str = "a5", duplicate: bool = False) -> bytes:
     """The receipt's PDF; `duplicate` marks a reprint. Same data and mark give the same bytes."""
     title = _("Sale receipt {number}").format(number=r.number)
-    ctx.chain_prefix = r.chain_hash[:10]  # the chain head when this sale was posted: stable on reprint
+    ctx.chain_prefix = r.chain_hash[:16]  # the link of this sale (a paper anchor): stable on reprint
     if fmt == "a5":
         lay = Layout(
             title=title,

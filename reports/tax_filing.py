@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
+
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.platypus import Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
+from coop import report_periods as periods
 from coop.i18n import _
 from coop.services.documents.tax_filing import TaxFilingData
 from reports.base import Ctx, Layout, key_values, para, render, signature_block, styles, table
+from reports.receipt import qr
 
 WIDTH = 180 * mm
+
+
+def _period_text(ctx: Ctx, start: date, end: date) -> str:
+    """The dates, after the period's name when it is a year, a quarter or a month (what the authority asks)."""
+    dates = _("{start} to {end}").format(start=ctx.day(start), end=ctx.day(end))
+    named = periods.name(start, end, ctx.locale)
+    return _("{period} ({dates})").format(period=named, dates=dates) if named else dates
 
 
 def _identification(ctx: Ctx, d: TaxFilingData, st: dict) -> Flowable:
@@ -23,10 +35,7 @@ def _identification(ctx: Ctx, d: TaxFilingData, st: dict) -> Flowable:
             (_("Tax id"), c.tax_id or "—"),
             (_("Address"), c.address or "—"),
             (_("Authority"), s.authority or _("All authorities")),
-            (
-                _("Period"),
-                _("{start} to {end}").format(start=ctx.day(s.period_from), end=ctx.day(s.period_to)),
-            ),
+            (_("Period"), _period_text(ctx, s.period_from, s.period_to)),
             (_("Currency"), s.currency),
         ],
         [40 * mm, WIDTH - 40 * mm],
@@ -69,6 +78,47 @@ def _sales(ctx: Ctx, d: TaxFilingData, st: dict) -> Flowable:
     return table(header, rows, widths, st, numeric=[2, 3, 4, 5], total=True)
 
 
+def _adjustments(ctx: Ctx, d: TaxFilingData, st: dict) -> list[Flowable]:
+    """Sales of earlier periods voided in this one: named by receipt, counted here (never in their period)."""
+    s = d.summary
+    if not s.adjustments:
+        return []
+    rows: list[list[object]] = [
+        [
+            f"{a.series}-{a.receipt_no}",
+            ctx.day(a.sale_date),
+            ctx.day(a.void_date),
+            a.mineral or "—",
+            ctx.amount(-a.gross_local_minor),
+            ctx.amount(-a.tax_minor),
+        ]
+        for a in s.adjustments
+    ]
+    rows.append(
+        [
+            _("Total"),
+            "",
+            "",
+            "",
+            ctx.amount(-sum(a.gross_local_minor for a in s.adjustments)),
+            ctx.amount(-sum(a.tax_minor for a in s.adjustments)),
+        ]
+    )
+    header = [
+        _("Receipt"),
+        _("Sold on"),
+        _("Voided on"),
+        _("Mineral"),
+        _("Gross value ({currency})").format(currency=s.currency),
+        _("Tax due"),
+    ]
+    widths = [28 * mm, 26 * mm, 26 * mm, 30 * mm, 40 * mm, 30 * mm]
+    return [
+        para(_("Adjustments: sales of earlier periods voided in this period"), st["h2"]),
+        table(header, rows, widths, st, numeric=[4, 5], total=True),
+    ]
+
+
 def _taxes(ctx: Ctx, d: TaxFilingData, st: dict) -> Flowable:
     s = d.summary
     rows: list[list[object]] = [
@@ -92,15 +142,45 @@ def _payments(ctx: Ctx, d: TaxFilingData, st: dict) -> Flowable:
     return table(header, rows, widths, st, numeric=[3], total=True)
 
 
+def qr_payload(d: TaxFilingData) -> str:
+    """What the QR code of a final filing holds (ASCII): the period, the totals and the whole chain head."""
+    s = d.summary
+    assert s.closing is not None
+    return (
+        f"COOPLEDGER-FILING {s.period_from.isoformat()}/{s.period_to.isoformat()} DUE {s.due_minor} "
+        f"PAID {s.paid_minor} CLOSED {s.closing.to_date.isoformat()} HEAD {s.closing.head_hash}"
+    )
+
+
+def _certification(ctx: Ctx, d: TaxFilingData, st: dict) -> list[Flowable]:
+    s = d.summary
+    if s.closing is None:
+        text = _(
+            "We certify that this filing is complete and agrees with the cooperative's books. The books are "
+            "kept as a tamper-evident chain; its head at printing is {hash}."
+        ).format(hash=ctx.chain_prefix)
+        return [para(text, st["body"])]
+    c = s.closing
+    text = _(
+        "FINAL: the books were closed up to {closed} on {on} by {user}; nothing can be dated in this period "
+        "any more. We certify that this filing is complete and agrees with the cooperative's books. The books "
+        "are kept as a tamper-evident chain; its head at the closing is {hash} (in full in the QR code)."
+    ).format(closed=ctx.day(c.to_date), on=ctx.day(c.closed_on), user=c.closed_by, hash=c.head_prefix)
+    code = Table([[para(text, st["body"]), qr(qr_payload(d), 26 * mm)]], colWidths=[WIDTH - 30 * mm, 30 * mm])
+    return [code]
+
+
 def render_tax_filing(ctx: Ctx, d: TaxFilingData) -> bytes:
     st = styles(8.5)
     s = d.summary
+    title = _("Tax filing (final)") if s.final else _("Tax filing")
     story: list[Flowable] = [
-        para(_("Tax filing"), st["title"]),
+        para(title, st["title"]),
         Spacer(1, 2 * mm),
         _identification(ctx, d, st),
         para(_("1. Sales of the period by mineral"), st["h2"]),
         _sales(ctx, d, st),
+        *_adjustments(ctx, d, st),
         para(_("2. Taxes due"), st["h2"]),
         _taxes(ctx, d, st),
         para(_("3. Payments made"), st["h2"]),
@@ -119,16 +199,16 @@ def render_tax_filing(ctx: Ctx, d: TaxFilingData) -> bytes:
             st,
         ),
         Spacer(1, 4 * mm),
-        para(
-            _(
-                "We certify that this filing is complete and agrees with the cooperative's books. The books are "
-                "kept as a tamper-evident chain; its head at printing is {hash}."
-            ).format(hash=ctx.chain_prefix),
-            st["body"],
-        ),
+        *_certification(ctx, d, st),
         Spacer(1, 5 * mm),
         signature_block(
             [_("For the cooperative (manager)"), _("Treasurer"), _("Received by the authority")], WIDTH, st
         ),
     ]
-    return render(ctx, Layout(title=_("Tax filing")), story)
+    if s.closing is None:
+        return render(ctx, Layout(title=title), story)
+    # A final filing prints only what the closing fixed (its date and the head it holds, also in the footer),
+    # so every reprint is the same file, byte for byte.
+    final_ctx = dataclasses.replace(ctx, chain_prefix=s.closing.head_prefix)
+    lay = Layout(title=title, fixed_date=s.closing.closed_on, date_label=_("Closed {date}"))
+    return render(final_ctx, lay, story, invariant=True)

@@ -329,3 +329,44 @@ def test_on_a_terminal_the_password_is_asked_for(demo):
     os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0, seen.decode(errors="replace")
     assert DEMO_PASSWORD.encode() not in seen  # not echoed
+
+
+def test_a_manager_closes_a_period_once_and_for_good(demo_copy):
+    clerk = run("period", "close", "--to", "2025-03-31", db=demo_copy, user="clerk")
+    assert "may not do this" in one_line(clerk)
+    result = run("period", "close", "--to", "2025-03-31", db=demo_copy)
+    assert result.returncode == 0, result.stderr
+    assert "Books closed up to" in result.stdout and "chain head" in result.stdout
+    line = one_line(run("period", "close", "--to", "2025-02-28", db=demo_copy))
+    assert "already closed up to 2025-03-31" in line
+    listed = run("period", "list", db=demo_copy)
+    [(to_date, _on, user, head)] = [row.split("\t") for row in listed.stdout.splitlines()]
+    assert (to_date, user, len(head)) == ("2025-03-31", "manager", 64)
+    assert query(demo_copy, "SELECT head_hash, state FROM period_close") == [(head, "posted")]
+    summary = run("tax-summary", "--from", "2025-01-01", "--to", "2025-03-31", db=demo_copy)
+    final = f"Final: the books are closed up to 2025-03-31; chain head at the closing {head}."
+    assert final in summary.stdout
+    verified = run("verify", db=demo_copy, user=None, password=None)
+    assert verified.returncode == 0 and verified.stdout.startswith("OK"), verified.stdout + verified.stderr
+
+
+def test_report_voucher_writes_the_payout_voucher(demo, tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "voucher.pdf"
+    result = run(
+        "report", "voucher", "--payout", "1", "--out", str(out), "--lang", "en", db=demo, user="treasurer"
+    )
+    assert result.returncode == 0, result.stderr
+    ((member,),) = query(
+        demo, "SELECT m.full_name FROM payout p JOIN member m ON m.id = p.member_id WHERE p.id = 1"
+    )
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "PAYOUT VOUCHER" in text and member in text
+
+
+def test_a_clerk_sees_no_balances_from_the_command_line(demo):
+    for args in (["balance"], ["balance", "--member", "M0001"]):
+        result = run(*args, db=demo, user="clerk")
+        assert result.returncode == 1 and "FC" not in result.stdout, result.stdout
+    assert run("balance", db=demo, user="treasurer").returncode == 0

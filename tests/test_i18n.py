@@ -31,11 +31,11 @@ SAME_AS_ENGLISH = {
         "Comptoir", "Mobile money", "carats", "Date", "Description", "Incidents", "Lot", "Lots", "Site", "Sites",
         "Taxes", "Total", "3. Production", "millions {currency}", "{n}. Lot {reference}", "Code", "Dates",
         "Latitude", "Licence", "Longitude", "Note", "Notes",
-        "Qt standard button\x04OK",
+        "Qt standard button\x04OK", "Action", "Journal", "Python {python}",
     },
-    "es": {"Auditor", "Error: {message}", "Mineral", "Total", "No", "Qt standard button\x04No"},
-    "pt": {"Auditor", "Total", "Latitude", "Longitude", "Qt standard button\x04OK"},
-    "sw": set(),
+    "es": {"Auditor", "Error: {message}", "Mineral", "Total", "No", "Qt standard button\x04No", "Python {python}"},
+    "pt": {"Auditor", "Total", "Latitude", "Longitude", "Qt standard button\x04OK", "Python {python}", "backup"},
+    "sw": {"Python {python}"},
 }  # fmt: skip
 # Strings with letters that are not words to translate (codes, brand names, markup).
 NOT_WORDS = {

@@ -137,7 +137,7 @@ def test_incident_workflow_is_guarded(coop):
     with pytest.raises(StateError):
         safety.move_incident(SYSTEM, iid, "draft")
     safety.move_incident(SYSTEM, iid, "investigating")
-    safety.move_incident(SYSTEM, iid, "closed")
+    safety.move_incident(SYSTEM, iid, "closed", "Unsupported wall.")
     assert Incident.get_by_id(iid).state == "closed"
     with pytest.raises(ValidationError) as err:
         safety.save_incident(

@@ -127,5 +127,5 @@ def test_incidents_move_through_the_helper(coop):
     safety.move_incident(SYSTEM, incident, "investigating")
     with pytest.raises(StateError):
         safety.move_incident(SYSTEM, incident, "open")
-    safety.move_incident(SYSTEM, incident, "closed")
+    safety.move_incident(SYSTEM, incident, "closed", "Wet ladder.")
     assert Incident.get_by_id(incident).state == "closed"

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from peewee import SqliteDatabase
 
     from coop.permissions import Actor
+    from ui.session import Session
 
 
 def apply_texts(app: QApplication, lang: str) -> None:
@@ -75,17 +76,24 @@ def install_excepthook() -> None:
     def hook(kind, value, tb) -> None:
         from PySide6.QtWidgets import QMessageBox  # not at start-up: each Qt class builds its enums
 
-        from ui import msgbox
+        from ui import logs, msgbox
 
         details = "".join(traceback.format_exception(kind, value, tb))
-        sys.stderr.write(details)
+        if sys.stderr is not None:  # a windowed program on Windows has none: the log file has it all
+            sys.stderr.write(details)
         if isinstance(value, CoopError):
             msgbox.warning(None, _("Cannot do this"), value.message())
             return
+        import logging
+
+        logging.getLogger("coopledger").error("unexpected error\n%s", details)
         text = _(
             "Something went wrong inside CoopLedger. Your saved data is safe: unfinished changes were not "
             "written. Please copy the details below and send them to your support contact."
         )
+        log = logs.log_path()
+        if log is not None:
+            text += "\n\n" + _("The details are also written to the log file {path}.").format(path=log)
         msgbox.msgbox(None, _("Unexpected error"), text, QMessageBox.Icon.Critical, details)
 
     sys.excepthook = hook
@@ -136,11 +144,12 @@ def make_app(argv: list[str]) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def open_main(app: QApplication, actor: Actor, lang: str | None):
+def open_main(app: QApplication, actor: Actor, lang: str | None, session: Session | None = None):
+    """The main window of `actor`; `session` (ui/session.py) gives it sign out, lock and other files."""
     from ui.mainwindow import MainWindow
 
     apply_language(app, lang or user_language(actor, i18n.current_language()))
-    window = MainWindow(actor)
+    window = MainWindow(actor, session=session)
 
     def switch(code: str) -> None:
         from coop.services import users
@@ -190,6 +199,17 @@ def _daily_backup(database: SqliteDatabase, parent: QDialog) -> None:
         msgbox.warning(parent, _("Today's backup was not made"), exc.message())
 
 
+def _start_log(path: Path) -> None:
+    """The log file beside the database (its data directory); a folder that cannot be written only warns."""
+    from ui import logs
+
+    try:
+        logs.setup(path.parent)
+    except OSError as exc:
+        if sys.stderr is not None:
+            print(_("No log file in {folder}: {error}").format(folder=path.parent, error=exc), file=sys.stderr)
+
+
 def run_app(argv: list[str], args: argparse.Namespace | None = None) -> int:
     """Sign-in window painted from a plain read of the file, then the rest loads; after sign-in, the main
     window. `args`: `argv` already parsed. Exit code 0, or 2 when the database cannot be opened (said on
@@ -218,6 +238,7 @@ def run_app(argv: list[str], args: argparse.Namespace | None = None) -> int:
         from ui.none_guard import keep_none_alive
 
         keep_none_alive()  # (a few hundred void Qt calls happen before this: far from the ~5,000 that abort)
+        _start_log(path)
         try:
             if not opened:
                 opened.append(_open(path))
@@ -262,9 +283,17 @@ def run_app(argv: list[str], args: argparse.Namespace | None = None) -> int:
         QTimer.singleShot(0, login.prepare)
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
             return status[0]
-        window = open_main(app, login.actor, args.lang)
-        window.show()
-        return app.exec()
+        from ui.session import Session, remember_database
+
+        remember_database(path)
+        session = Session(app, path, args.lang)
+        session.start(login.actor)
+        code = app.exec()
+        return status[0] or code
     finally:
         for database in opened:
             database.close()
+        if "coop.models" in sys.modules:  # another file opened from the File menu
+            from coop.services import session as files
+
+            files.close_database()

@@ -5,6 +5,7 @@ matplotlib is imported on first show only (its import is slow), never at start-u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -19,6 +20,19 @@ from ui.ops import OPS
 
 # the areas the charts are drawn from
 SHOWS = ("lots", "sales", "ledger", "tax_payments", "incidents", "mercury", "minerals")
+COLUMNS = 3  # charts per row
+
+
+def wrap_words(text: str, room: float, width: Callable[[str], float]) -> str:
+    """`text` in lines no wider than `room` (as `width` measures), broken between words only; a single word
+    wider than the room keeps its own line."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and width(lines[-1] + " " + word) <= room:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 class DashboardPage(QWidget):
@@ -56,6 +70,9 @@ class DashboardPage(QWidget):
         super().showEvent(event)
         if self._dirty:
             self.draw()
+        elif getattr(self, "_relabel", False) and self._shown is not None:
+            self._render(self._shown)
+        self._relabel = False
 
     def _ensure_canvas(self):
         if self.canvas is None:
@@ -65,6 +82,7 @@ class DashboardPage(QWidget):
             self.figure = Figure(figsize=(10, 7), layout="constrained")
             self.canvas = FigureCanvasQTAgg(self.figure)
             self.canvas.setObjectName("charts")
+            self.canvas.mpl_connect("resize_event", lambda _event: self._fit_titles())
             self.lay.addWidget(self.canvas, 1)
         return self.canvas
 
@@ -77,8 +95,10 @@ class DashboardPage(QWidget):
         self.title.setText(_("Dashboard"))
         if self.pending:
             self.status.setText(_("Computing the figures…"))
-        if self._shown is not None:
+        if self._shown is not None and self.isVisible():
             self._render(self._shown)  # the same figures, new words and number formats
+        elif self._shown is not None:
+            self._relabel = True  # redrawn when shown: the charts take a second, a hidden page need not
 
     def draw(self) -> None:
         """Ask for the year's figures on a worker thread (slow on a large file): the window stays usable
@@ -105,7 +125,7 @@ class DashboardPage(QWidget):
         self._shown = d
         canvas = self._ensure_canvas()
         self.figure.clear()
-        axes = self.figure.subplots(2, 3)
+        axes = self.figure.subplots(2, COLUMNS)
         months = [m[5:] for m in d.months]
         ccy = fmt.Context.currency
         self._production(axes[0][0], d, months)
@@ -136,7 +156,30 @@ class DashboardPage(QWidget):
         self._axis_formats(axes)
         for ax in self.figure.axes:
             ax.tick_params(labelsize="small")
+        self._titles = {ax: ax.get_title() for ax in self.figure.axes if ax.get_visible()}
+        self._fit_titles()
         canvas.draw_idle()
+
+    def _fit_titles(self) -> None:
+        """Wrap each chart's title between words to the width of its column: a French or Swahili title is
+        longer than its chart and would run into the next one."""
+        titles = getattr(self, "_titles", {})
+        if self.canvas is None or not titles:
+            return
+        renderer = self.canvas.get_renderer()
+        for ax in titles:
+            ax.set_title("")
+        engine = self.figure.get_layout_engine()
+        if engine is not None:
+            engine.execute(self.figure)  # the charts' widths as they will be drawn
+        for ax, text in titles.items():
+            prop = ax.title.get_fontproperties()
+            room = ax.get_window_extent(renderer).width  # a centred title as wide as its chart stays over it
+
+            def width(line: str, prop=prop) -> float:
+                return renderer.get_text_width_height_descent(line, prop, ismath=False)[0]
+
+            ax.set_title(wrap_words(text, room, width))
 
     def _axis_formats(self, axes) -> None:
         """Money axes as compact locale numbers ("250 M", never "1e8"); counts as whole numbers."""

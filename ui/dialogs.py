@@ -9,11 +9,11 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSpinBox, QWidget
 
 from coop.changes import Changes, Saved
-from coop.errors import CoopError, UnusualValue, ValidationError
-from coop.i18n import N_, _
+from coop.errors import CoopError, ErrorList, UnusualValue, ValidationError
+from coop.i18n import N_, _, ngettext
 from coop.permissions import Actor
 from coop.services import ledger, lookups, payouts, production, registry, safety, settings, tables, taxes
-from ui import fmt
+from ui import fmt, msgbox
 from ui.forms import (
     BUYER_FIELDS,
     INCIDENT_FIELDS,
@@ -39,6 +39,7 @@ def member_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -
     def save(v: dict) -> Saved:
         v["share_capital_minor"] = v.pop("share_capital")
         v["birth_year"] = v["birth_year"] or None
+        v["sex"] = v["sex"] or ""  # "—": not asked yet
         return registry.save_member(actor, member_id, **v)
 
     title = _("New member") if member_id is None else _("Edit member")
@@ -46,6 +47,8 @@ def member_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -
     values = _row(actor, "member", member_id)
     if values:
         values["share_capital"] = values.get("share_capital_minor", 0)
+    else:
+        values["member_no"] = lookups.next_member_no(actor) or None  # a suggestion the clerk may change
     dlg.set_values(values)
     return dlg
 
@@ -107,7 +110,7 @@ def payout_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -
     """Pay a member out of their balance (the balance is shown and pre-filled)."""
     fields = [
         Field("member", N_("Member"), "fk", "members"),
-        Field("amount", N_("Amount"), "decimal", suffix=fmt.Context.currency),
+        Field("amount", N_("Amount"), "amount", suffix=fmt.Context.currency),
         Field("day", N_("Date"), "date"),
         Field("method", N_("Method"), "choice", "methods"),
         Field("reference", N_("Reference")),
@@ -159,6 +162,8 @@ class LotDialog(FormDialog):
         self.unusual_qty: Decimal | None = None  # shown as unusual once: saving it unchanged keeps it
         self.unit = QLabel(self, objectName="unit")
         self.form.insertRow(4, _("Unit"), self.unit)
+        self.reference = QLabel(self, objectName="reference")
+        self.form.insertRow(0, _("Reference"), self.reference)
         grid = QGridLayout()
         members = tables.choices("members")
         self.owner_rows: list[tuple[QComboBox, QSpinBox]] = []
@@ -183,6 +188,24 @@ class LotDialog(FormDialog):
         mineral.currentIndexChanged.connect(self._show_unit)
         self._load()
         self._show_unit()
+        self.widgets["site_id"].currentIndexChanged.connect(self._show_reference)  # type: ignore[attr-defined]
+        self.widgets["date"].textChanged.connect(self._show_reference)  # type: ignore[attr-defined]
+        self._show_reference()
+
+    def _show_reference(self) -> None:
+        """The lot's reference: stored when editing; when new, the one it will get (site + date + number)."""
+        if self.lot_id is not None:
+            self.reference.setText(lookups.lot_values(self.actor, self.lot_id).reference)
+            return
+        site, day = self.widgets["site_id"].currentData(), self.widgets["date"].date()  # type: ignore[attr-defined]
+        if site is None or not day.isValid():
+            self.reference.setText("")
+            return
+        self.reference.setText(
+            _("{reference} (given when saved)").format(
+                reference=lookups.next_lot_reference(site, day.toPython())
+            )
+        )
 
     def _show_unit(self) -> None:
         ident = self.widgets["mineral_id"].currentData()  # type: ignore[attr-defined]
@@ -257,7 +280,7 @@ class TaxPaymentDialog(FormDialog):
             Field("period_to", N_("Period to"), "date"),
             Field("rule_id", N_("Tax"), "choice", "tax_rules_dyn", optional=True),
             Field("authority", N_("Authority")),
-            Field("amount", N_("Amount"), "decimal", suffix=fmt.Context.currency),
+            Field("amount", N_("Amount"), "amount", suffix=fmt.Context.currency),
             Field("day", N_("Payment date"), "date"),
             Field("method", N_("Paid from"), "choice", "methods"),
             Field("reference", N_("Reference")),
@@ -289,10 +312,10 @@ class TaxPaymentDialog(FormDialog):
         self.update_summary()
 
     def update_summary(self) -> None:
-        v = {
-            k: read
-            for k, read in ((n, self.widgets[n].date().toPython()) for n in ("period_from", "period_to"))
-        }  # type: ignore[attr-defined]
+        days = {n: self.widgets[n].date() for n in ("period_from", "period_to")}  # type: ignore[attr-defined]
+        if not all(d.isValid() for d in days.values()):  # still being typed
+            return
+        v = {n: d.toPython() for n, d in days.items()}
         if v["period_to"] < v["period_from"]:
             self.summary.setText("")
             return
@@ -312,9 +335,10 @@ class TaxPaymentDialog(FormDialog):
         )
         self.summary.setText("\n".join(lines))
         self.balance_minor = s.balance_minor
-        amount = self.widgets["amount"]
-        if s.balance_minor > 0 and not amount.text():  # type: ignore[attr-defined]
-            amount.setText(fmt.cell("money", s.balance_minor, {}))  # type: ignore[attr-defined]
+        # the amount follows the period: the balance of the one shown, never the one first proposed
+        self.widgets["amount"].setText(  # type: ignore[attr-defined]
+            fmt.cell("money", s.balance_minor, {}) if s.balance_minor > 0 else ""
+        )
 
     def submit(self, values: dict[str, Any]) -> Saved:
         return taxes.pay(
@@ -328,6 +352,35 @@ class TaxPaymentDialog(FormDialog):
             rule_id=values["rule_id"],
             method=values["method"],
         )
+
+
+SHOWN_PROBLEMS = 30  # listed in the message; all of them are in its details
+
+
+def import_refused(parent: QWidget | None, exc: CoopError) -> bool:
+    """A CSV file refused by its validation: a title saying so with the count, then every problem."""
+    if not isinstance(exc, ErrorList | ValidationError):
+        return False  # a cancel or a storage error: the runner shows it
+    problems = exc.errors if isinstance(exc, ErrorList) else [exc]
+    count = len(problems)
+    title = ngettext(
+        "The file was not imported: {count} problem found",
+        "The file was not imported: {count} problems found",
+        count,
+    ).format(count=fmt.cell("int", count, {}))
+    lines = [p.message() for p in problems]
+    shown = lines[:SHOWN_PROBLEMS]
+    if count > SHOWN_PROBLEMS:
+        more = count - SHOWN_PROBLEMS
+        shown.append(
+            ngettext(
+                "…and {count} more problem (see the details).",
+                "…and {count} more problems (see the details).",
+                more,
+            ).format(count=fmt.cell("int", more, {}))
+        )
+    msgbox.warning(parent, title, title + "\n\n" + "\n".join(shown), details="\n".join(lines))
+    return True
 
 
 def user_dialog(actor: Actor, parent: QWidget | None) -> ServiceDialog:

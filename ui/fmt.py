@@ -11,7 +11,7 @@ from babel import Locale, UnknownLocaleError
 from coop import i18n, money, vocab
 from coop.i18n import _
 from coop.permissions import ROLE_LABELS
-from coop.services import registry, safety, settings
+from coop.services import journal, registry, safety, settings
 
 LABELS: dict[str, dict[str, str]] = {
     "sexes": registry.SEXES,
@@ -28,6 +28,8 @@ LABELS: dict[str, dict[str, str]] = {
     "roles": ROLE_LABELS,
     "lot_statuses": vocab.LOT_STATES,
     "methods": vocab.PAYMENT_METHODS,
+    "accounts": journal.ACCOUNT_LABELS,
+    "entry_kinds": journal.ENTRY_KINDS,
 }
 
 
@@ -86,10 +88,30 @@ def date_text(value: date | str | None) -> str:
     return i18n.format_date(value, Context.locale, "short") if value else ""
 
 
+def exact_text(value: Decimal) -> str:
+    """A decimal in the locale with all its digits (a stored exchange rate pre-filled for editing)."""
+    exponent = value.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return i18n.format_decimal(value, Context.locale, places)
+
+
 def number(text: str, field: str) -> Decimal:
-    """A number typed in the locale; spaces used as digit grouping ("2 850") are accepted in any locale."""
-    cleaned = "".join(ch for ch in text if ch not in " \u00a0\u202f")
-    return i18n.parse_number(cleaned, Context.locale, field)
+    """A number typed in the locale ("50 000,00" in French, "50.000,00" in Spanish); spaces used as digit
+    grouping ("2 850") are accepted in any locale; grouping in the wrong places is refused (coop.i18n)."""
+    return i18n.parse_number(text, Context.locale, field)
+
+
+GRADE_UNITS = {"fineness": "‰", "percent": "%", "karat": "ct"}  # by mineral grade kind (none: no unit)
+
+
+def owners_text(stored: str) -> str:
+    """'M0001=6000, M0002=4000' (shares in basis points) as 'M0001 60 %, M0002 40 %'."""
+    parts = []
+    for owner in stored.split(", "):
+        number, _sep, share_bp = owner.rpartition("=")
+        share = i18n.format_decimal(Decimal(int(share_bp)) / 100, Context.locale)
+        parts.append(f"{number} {share}\u00a0%")
+    return ", ".join(parts)
 
 
 def cell(kind: str, value: Any, row: dict[str, Any], labels: str = "") -> str:
@@ -104,6 +126,11 @@ def cell(kind: str, value: Any, row: dict[str, Any], labels: str = "") -> str:
         return qty_text(value, row.get("unit", ""))
     if kind == "milli":
         return milli_text(value)
+    if kind == "grade":  # thousandths of the mineral's grade unit
+        unit = GRADE_UNITS.get(row.get("grade_kind") or "", "")
+        return f"{milli_text(value)}\u00a0{unit}" if unit else milli_text(value)
+    if kind == "owners":
+        return owners_text(str(value))
     if kind == "bp":
         return i18n.format_decimal(Decimal(int(value)) / 100, Context.locale, 2) + " %"
     if kind == "int":

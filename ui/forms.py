@@ -10,6 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -29,7 +33,9 @@ from coop import money, vocab
 from coop.errors import CoopError, ValidationError
 from coop.i18n import N_, _
 from coop.services import tables
+from coop.services.describe import RecordLine
 from ui import fmt
+from ui.datefield import DateField
 from ui.ops import OPS
 from ui.screen import FitScrollArea, fit_on_first_show
 
@@ -44,6 +50,7 @@ class Field:
     choices: str = ""  # label dict name (choice) or table name (fk)
     optional: bool = False  # fk/date: allow empty
     suffix: str = ""  # unit shown after a number
+    places: int | None = None  # decimals kept (decimal: 3, money and amount: the currency's, bp: 2)
 
 
 def make_widget(f: Field, parent: QWidget) -> QWidget:
@@ -61,8 +68,8 @@ def make_widget(f: Field, parent: QWidget) -> QWidget:
         else:
             for ident, text in tables.choices(f.choices):
                 w.addItem(text, ident)
-    elif f.kind == "date":
-        w = QDateEdit(QDate.currentDate(), parent, calendarPopup=True)
+    elif f.kind == "date":  # an optional date starts empty: today would be a guess (a card's expiry)
+        w = DateField(None if f.optional else date.today(), parent, optional=f.optional)
     elif f.kind == "datetime":
         w = QDateTimeEdit(QDateTime.currentDateTime(), parent, calendarPopup=True)
     elif f.kind == "int":
@@ -72,7 +79,7 @@ def make_widget(f: Field, parent: QWidget) -> QWidget:
         w = QCheckBox(parent)
     else:
         w = QLineEdit(parent)
-        if f.kind in ("money", "decimal", "bp"):
+        if f.kind in ("money", "amount", "decimal", "bp"):
             w.setAlignment(Qt.AlignmentFlag.AlignRight)
     w.setObjectName(f.name)
     return w
@@ -86,6 +93,8 @@ def read_widget(f: Field, w: QWidget) -> Any:
         return w.currentData()
     if isinstance(w, QDateTimeEdit) and f.kind == "datetime":
         return w.dateTime().toPython().replace(second=0, microsecond=0)
+    if isinstance(w, DateField):
+        return w.value(f.name)
     if isinstance(w, QDateEdit):
         return w.date().toPython()
     if isinstance(w, QSpinBox):
@@ -94,12 +103,33 @@ def read_widget(f: Field, w: QWidget) -> Any:
         return w.isChecked()
     text = w.text().strip()  # type: ignore[attr-defined]
     if f.kind == "money":
-        return money.to_minor(fmt.number(text or "0", f.name), fmt.Context.currency)
-    if f.kind == "decimal":
-        return fmt.number(text or "0", f.name)
+        return money.to_minor(exact_number(text, f), fmt.Context.currency)
+    if f.kind in ("decimal", "amount"):
+        return exact_number(text, f)
     if f.kind == "bp":
-        return int(fmt.number(text or "0", f.name) * 100)
+        return int(exact_number(text, f) * 100)
     return text
+
+
+def places_of(f: Field) -> int:
+    """How many decimals a number field keeps."""
+    if f.places is not None:
+        return f.places
+    if f.kind in ("money", "amount"):
+        return money.digits(fmt.Context.currency)
+    return 2 if f.kind == "bp" else 3
+
+
+def exact_number(text: str, f: Field) -> Decimal:
+    """A number typed in the user's locale, refused (not rounded) when it has more decimals than are kept."""
+    value = fmt.number(text or "0", f.name)
+    places = places_of(f)
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise ValidationError(
+            f.name, "“{value}” has too many decimals: at most {places}.", value=text, places=places
+        )
+    return value
 
 
 def write_widget(f: Field, w: QWidget, value: Any) -> None:
@@ -111,7 +141,7 @@ def write_widget(f: Field, w: QWidget, value: Any) -> None:
         w.setCurrentIndex(max(0, w.findData(value)))
     elif isinstance(w, QDateTimeEdit) and f.kind == "datetime":
         w.setDateTime(QDateTime(value if isinstance(value, datetime) else datetime.fromisoformat(str(value))))
-    elif isinstance(w, QDateEdit):
+    elif isinstance(w, DateField | QDateEdit):
         w.setDate(QDate(value if isinstance(value, date) else date.fromisoformat(str(value)[:10])))
     elif isinstance(w, QSpinBox):
         w.setValue(int(value))
@@ -127,6 +157,35 @@ def write_widget(f: Field, w: QWidget, value: Any) -> None:
         w.setText(str(value))  # type: ignore[attr-defined]
 
 
+def on_edit(w: QWidget, slot: Callable[[], None]) -> None:
+    """Call `slot` when the user changes the widget's value."""
+    if isinstance(w, QPlainTextEdit | QLineEdit):
+        w.textChanged.connect(lambda *_a: slot())
+    elif isinstance(w, QComboBox):
+        w.currentIndexChanged.connect(lambda *_a: slot())
+    elif isinstance(w, QCheckBox):
+        w.toggled.connect(lambda *_a: slot())
+    elif isinstance(w, QAbstractSpinBox):
+        w.editingFinished.connect(slot)
+        if isinstance(w, QSpinBox):
+            w.valueChanged.connect(lambda *_a: slot())
+        if isinstance(w, QDateTimeEdit):
+            w.dateTimeChanged.connect(lambda *_a: slot())
+
+
+def editor_state(w: QWidget) -> Any:
+    """The value an input holds, for telling whether a form was changed; None for other widgets."""
+    if isinstance(w, QPlainTextEdit):
+        return w.toPlainText()
+    if isinstance(w, QComboBox):
+        return w.currentIndex()
+    if isinstance(w, QCheckBox):
+        return w.isChecked()
+    if isinstance(w, QAbstractSpinBox | QLineEdit):
+        return w.text()
+    return None
+
+
 class FormDialog(QDialog):
     """A dialog over fields; `submit(values)` calls the service (through the operation runner) and returns
     its result; a ValidationError is shown next to its field, any other refusal by the runner."""
@@ -138,6 +197,7 @@ class FormDialog(QDialog):
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.result_id: int | None = None
+        self._untouched: list[Any] | None = None  # the inputs when first shown
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for f in fields:
@@ -181,6 +241,60 @@ class FormDialog(QDialog):
         self.form.addRow(_(f.label), box)
         self.widgets[f.name] = w
         self.errors[f.name] = err
+        on_edit(w, lambda: self.clear_error(f.name))
+
+    def clear_error(self, name: str) -> None:
+        """A field's message goes once the field is edited (the bottom one with it: it may be about it)."""
+        for label in (self.errors[name], self.top_error):
+            label.clear()
+            label.hide()
+
+    # --- leaving with unsaved changes ----------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if self._untouched is None:  # what the caller filled in before showing is not a change
+            self._untouched = self.snapshot()
+        super().showEvent(event)
+
+    def snapshot(self) -> list[Any]:
+        """What every input of the form holds now (owner rows and fields added by subclasses included)."""
+        inputs = [w for w in self.findChildren(QWidget) if not self._inside_another_input(w)]
+        return [state for state in map(editor_state, inputs) if state is not None]
+
+    def _inside_another_input(self, w: QWidget) -> bool:
+        """A spin box's own line edit, a calendar popup's year box, a question box's parts."""
+        parent = w.parentWidget()
+        while parent is not None and parent is not self:
+            if isinstance(parent, QAbstractSpinBox | QCalendarWidget | QMenu | QMessageBox):
+                return True
+            parent = parent.parentWidget()
+        return False
+
+    def is_modified(self) -> bool:
+        return self._untouched is not None and self.snapshot() != self._untouched
+
+    def reject(self) -> None:
+        """Escape, Cancel or the window's close button: asks first when something was typed."""
+        if self.result() == QDialog.DialogCode.Accepted or not self.is_modified():
+            super().reject()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            _("Discard the changes?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("discard_changes")
+        box.button(QMessageBox.StandardButton.Discard).setText(_("Discard"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(_("Keep editing"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda answer: self._discard(answer))
+        box.open()
+
+    def _discard(self, answer: int) -> None:
+        if answer == QMessageBox.StandardButton.Discard:
+            super().reject()
 
     def set_values(self, values: dict[str, Any]) -> None:
         for f in self.fields:
@@ -262,12 +376,20 @@ class ServiceDialog(FormDialog):
 
 
 class VoidDialog(FormDialog):
-    """Ask for the required reason, then void through `fn(reason)`."""
+    """Ask for the required reason, then void through `fn(reason)`. `title` (translated, e.g. "Void sale") is
+    also the confirming button's label and `description` names the record voided: a plain "Void" beside
+    "Cancel" reads "Annuler" twice in French."""
 
-    def __init__(self, title: str, fn: Callable[[str], Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, fn: Callable[[str], Any], parent: QWidget | None = None, *, description: str = ""
+    ) -> None:
         super().__init__(title, [Field("reason", N_("Reason"), "multiline")], parent)
         self._fn = fn
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Void"))
+        self.subject = QLabel(description, self, objectName="void_subject", wordWrap=True)
+        self.subject.setVisible(bool(description))
+        self.form.insertRow(0, self.subject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(title)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Keep it"))
 
     def submit(self, values: dict[str, Any]) -> Any:
         reason = values["reason"]
@@ -279,10 +401,10 @@ class VoidDialog(FormDialog):
 MEMBER_FIELDS = [
     Field("member_no", N_("Member no.")),
     Field("full_name", N_("Full name")),
-    Field("sex", N_("Sex"), "choice", "sexes"),
+    Field("sex", N_("Sex"), "choice", "sexes", optional=True),  # not pre-set: asked, never guessed
     Field("birth_year", N_("Birth year"), "int"),
     Field("id_number", N_("ID / artisanal card no.")),
-    Field("card_expiry", N_("Card expiry"), "date"),
+    Field("card_expiry", N_("Card expiry"), "date", optional=True),
     Field("phone", N_("Phone")),
     Field("community", N_("Community")),
     Field("site", N_("Site"), "fk", "sites", optional=True),
@@ -355,6 +477,28 @@ SETTINGS_FIELDS = [
     Field("levy", N_("Cooperative levy"), "bp", suffix="%"),
     Field("receipt_footer", N_("Receipt footer"), "multiline"),
 ]
+
+
+def record_line(line: RecordLine) -> str:
+    """One line naming a record (coop/services/describe.py) in the UI's formats."""
+    if line.kind == "sale":
+        text = _("Sale {number} of {date} to {buyer}: {amount}")
+    elif line.kind == "payout":
+        text = _("Payout no. {number} of {date} to {member}: {amount}")
+    elif line.kind == "tax_payment":
+        text = _("Tax payment no. {number} of {date} to {authority}: {amount}")
+    else:
+        text = _("Lot {number} of {date}: {quantity} of {mineral}")
+    return text.format(
+        number=line.number,
+        date=fmt.date_text(line.day),
+        buyer=line.party,
+        member=line.party,
+        authority=line.party,
+        mineral=line.party,
+        amount=fmt.money_text(line.amount_minor, line.currency or None),
+        quantity=fmt.qty_text(line.qty_milli, line.unit),
+    )
 
 
 def decimal_text(value: Decimal) -> str:

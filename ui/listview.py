@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -23,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from coop import vocab
-from coop.changes import Changes
+from coop.changes import AREAS, Changes
 from coop.errors import CoopError
 from coop.i18n import _, ngettext
 from coop.permissions import Actor
-from coop.services import csvio, tables
+from coop.services import csvio, journal, tables
 from ui import fmt, msgbox
+from ui.datefield import DateField
 from ui.ops import OPS
 from ui.tablemodel import ListModel
 
@@ -48,8 +48,13 @@ SHOWS: dict[str, tuple[str, ...]] = {
     "buyers": ("buyers",),
     "tax_rules": ("tax_rules", "minerals"),
     "users": ("users", "members"),
+    "journal": ("ledger", "members"),
+    "audit_log": tuple(sorted(AREAS)),  # every write is logged
 }
 FILTERS = ("sites", "minerals")  # the choices of the filter combos
+# The column that takes the width left over (a name is what gets cut first); the first one a list has.
+STRETCH = ("full_name", "name", "member", "buyer", "owners", "description", "supplier", "memo", "changes")
+WIDEST = 320  # px: the most any other column gets from its content
 
 STATE_CHOICES = {
     "members": ("member_statuses", ["active", "suspended", "left"]),
@@ -61,6 +66,7 @@ STATE_CHOICES = {
     "tax_payments": ("states", ["posted", "voided"]),
     "incidents": ("states", ["open", "investigating", "closed"]),
     "mercury": ("mercury_kinds", ["purchased", "used"]),
+    "journal": ("accounts", list(journal.ACCOUNT_LABELS)),
 }
 
 
@@ -89,8 +95,8 @@ class ListPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
         self.use_dates = QCheckBox(self)
-        self.date_from = QDateEdit(QDate.currentDate().addYears(-1), self, calendarPopup=True)
-        self.date_to = QDateEdit(QDate.currentDate(), self, calendarPopup=True)
+        self.date_from = DateField(QDate.currentDate().addYears(-1), self, optional=True)
+        self.date_to = DateField(QDate.currentDate(), self, optional=True)
         self.site = QComboBox(self)
         self.mineral = QComboBox(self)
         self.state = QComboBox(self)
@@ -135,7 +141,9 @@ class ListPage(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        header = self.view.horizontalHeader()
+        header.setSectionsMovable(True)  # the order and the widths are the user's, kept per list
+        header.setStretchLastSection(self.stretch_column() is None)
         # Enter or double-click opens the row; Ctrl+F goes to the search box; Ctrl+N runs the first action
         self.view.activated.connect(lambda idx: self.activated.emit(self.model.row_id(idx.row())))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
@@ -150,17 +158,59 @@ class ListPage(QWidget):
         self.fill_choices()
         self.retranslate()
         self._fit_columns()
+        self._restore_header()
+        self._fit_headers()  # widths remembered under a shorter language
+        self._save_timer = QTimer(self, singleShot=True, interval=300, timeout=self.save_header)
+        header.sectionResized.connect(lambda *_a: self._save_timer.start())
+        header.sectionMoved.connect(lambda *_a: self._save_timer.start())
+
+    def stretch_column(self) -> int | None:
+        keys = [c.key for c in self.model.columns]
+        return next((keys.index(k) for k in STRETCH if k in keys), None)
+
+    def _header_key(self) -> str:
+        return f"lists/{self.name}/header"
+
+    def _columns_id(self) -> str:
+        return ",".join(c.key for c in self.model.columns)
+
+    def save_header(self) -> None:
+        """Column widths and order, remembered per list across sessions (with the columns they were for)."""
+        s = QSettings()
+        s.setValue(self._header_key(), self.view.horizontalHeader().saveState())
+        s.setValue(self._header_key() + "_columns", self._columns_id())
+
+    def _restore_header(self) -> None:
+        s = QSettings()
+        state = s.value(self._header_key())
+        # a state saved for other columns (a newer version's list) would put widths on the wrong ones
+        if state is not None and s.value(self._header_key() + "_columns") == self._columns_id():
+            self.view.horizontalHeader().restoreState(state)
 
     def _fit_columns(self) -> None:
-        """Size columns to the first page only (never scans the whole list)."""
+        """Size columns to the first page only (never scans the whole list); the name column stretches."""
         header = self.view.horizontalHeader()
         metrics = self.view.fontMetrics()
+        stretch = self.stretch_column()
         for c, col in enumerate(self.model.columns):
             width = metrics.horizontalAdvance(_(col.label)) + 36
             for r in range(min(40, self.model.rowCount())):
                 text = self.model.data(self.model.index(r, c)) or ""
                 width = max(width, metrics.horizontalAdvance(text) + 16)
-            header.resizeSection(c, min(width, 320))
+            header.resizeSection(c, max(min(width, WIDEST), self._header_width(c)))
+            if c == stretch:
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+
+    def _header_width(self, column: int) -> int:
+        """What the column's header needs to show its label whole (header font, sort arrow, margins)."""
+        return self.view.horizontalHeader().sectionSizeFromContents(column).width()
+
+    def _fit_headers(self) -> None:
+        """Widen columns whose (newly translated) header would be clipped; wider ones stay as they are."""
+        header = self.view.horizontalHeader()
+        for c in range(self.model.columnCount()):
+            if header.sectionSize(c) < self._header_width(c):
+                header.resizeSection(c, self._header_width(c))
 
     def fill_choices(self) -> None:
         for combo, table, text in (
@@ -213,6 +263,7 @@ class ListPage(QWidget):
             button.setText(text())
         self.fill_choices()
         self.model.refresh_labels()
+        self._fit_headers()
         QTimer.singleShot(0, self._update_totals)
 
     # --- filtering -----------------------------------------------------------------------------
@@ -224,8 +275,10 @@ class ListPage(QWidget):
         q = self.model.query
         q.search = self.search.text()
         dated = self.use_dates.isChecked() and bool(self.spec.date_col)
-        q.date_from = self.date_from.date().toPython() if dated else None
-        q.date_to = self.date_to.date().toPython() if dated else None
+        # a date being typed (or left empty) does not filter yet
+        start, end = self.date_from.date(), self.date_to.date()
+        q.date_from = start.toPython() if dated and start.isValid() else None
+        q.date_to = end.toPython() if dated and end.isValid() else None
         q.site_id = self.site.currentData()
         q.mineral_id = self.mineral.currentData()
         q.state = self.state.currentData()

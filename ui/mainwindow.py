@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -25,6 +27,9 @@ from coop.services import settings
 from ui import fmt, msgbox, pages
 from ui.screen import fit_to_screen
 
+if TYPE_CHECKING:
+    from ui.session import Session
+
 # area key, label, visible when the actor can any of these actions
 AREAS: list[tuple[str, str, tuple[str, ...]]] = [
     ("dashboard", N_("Dashboard"), ("read.all",)),
@@ -37,6 +42,7 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
     ("incidents", N_("Incidents"), ("read.all",)),
     ("mercury", N_("Mercury"), ("read.all",)),
     ("reports", N_("Reports"), ("reports.read",)),
+    ("ledger", N_("Ledger and audit"), ("ledger.verify",)),
     ("settings", N_("Settings"), ("read.all",)),
 ]
 MEMBER_LABELS = {"members": N_("My account")}
@@ -50,9 +56,10 @@ def visible_areas(actor: Actor) -> list[str]:
 class MainWindow(QMainWindow):
     language_changed = Signal(str)
 
-    def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, actor: Actor, parent: QWidget | None = None, session: Session | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
+        self.session = session  # sign out, lock, other files (ui/session.py); None: those actions are off
         self.setObjectName("main")
         self.nav = QListWidget(self, objectName="nav")
         self.nav.setMaximumWidth(220)
@@ -94,6 +101,7 @@ class MainWindow(QMainWindow):
             "incidents": lambda: pages.incidents_page(a, self),
             "mercury": lambda: pages.mercury_page(a, self),
             "reports": lambda: pages.ReportsPage(a, self),
+            "ledger": lambda: __import__("ui.journal", fromlist=["LedgerPage"]).LedgerPage(a, self),
             "settings": lambda: pages.SettingsPage(a, self),
         }[key]
 
@@ -115,7 +123,11 @@ class MainWindow(QMainWindow):
             return
         key = self.areas[row]
         self.stack.setCurrentWidget(self.page(key))
-        QSettings().setValue("last_view", key)
+        QSettings().setValue(self._last_view_key(), key)
+
+    def _last_view_key(self) -> str:
+        """The last page is remembered per user: on a shared laptop the next user never lands on it."""
+        return f"last_view/{self.actor.username}"
 
     # --- menus and language ------------------------------------------------------------------------
     def _menus(self) -> None:
@@ -127,10 +139,12 @@ class MainWindow(QMainWindow):
         self.import_actions: dict[str, QAction] = {}
         for kind in ("members", "lots", "sales"):
             act = QAction(self, triggered=lambda _c=False, k=kind: self.import_csv(k))
-            act.setEnabled(self.actor.can("data.import"))
+            writes = {"members": "members.write", "lots": "lots.write", "sales": "sales.post"}[kind]
+            act.setEnabled(self.actor.can("data.import") and self.actor.can(writes))
             self.import_actions[kind] = act
             self.file_menu.addAction(act)
         self.file_menu.addAction(self.backup_action)
+        self._session_menus()
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.lang_menu = self.menuBar().addMenu("")
@@ -144,6 +158,129 @@ class MainWindow(QMainWindow):
             group.addAction(act)
             self.lang_menu.addAction(act)
             self.lang_actions[code] = act
+        self._help_menu()
+
+    def _action(self, name: str, slot: Callable[[], object], enabled: bool = True) -> QAction:
+        act = QAction(self, objectName=name)
+        act.triggered.connect(lambda _checked=False: slot())  # not triggered(bool) as an argument
+        act.setEnabled(enabled)
+        return act
+
+    def _session_menus(self) -> None:
+        """File: other databases, restore, sign out, lock; Tools: verify (ui/session.py, ui/journal.py)."""
+        has = self.session is not None
+        self.restore_action = self._action(
+            "action_restore", lambda: self.restore_backup(), has and self.actor.can("users.manage")
+        )
+        self.file_menu.addAction(self.restore_action)
+        self.file_menu.addSeparator()
+        self.open_action = self._action("action_open_database", lambda: self.open_database(), has)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.file_menu.addAction(self.open_action)
+        self.recent_menu = self.file_menu.addMenu("")
+        self.recent_menu.setObjectName("menu_recent")
+        self.recent_menu.setEnabled(has)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.file_menu.addSeparator()
+        self.lock_action = self._action("action_lock", lambda: self.session and self.session.lock(), has)
+        self.lock_action.setShortcut("Ctrl+L")
+        self.idle_action = self._action("action_idle_lock", lambda: self.set_idle_minutes(), has)
+        self.sign_out_action = self._action(
+            "action_sign_out", lambda: self.session and self.session.sign_out(), has
+        )
+        for act in (self.lock_action, self.idle_action, self.sign_out_action):
+            self.file_menu.addAction(act)
+        self.tools_menu = self.menuBar().addMenu("")
+        self.tools_menu.setObjectName("menu_tools")
+        self.verify_action = self._action(
+            "action_verify", lambda: self._verify(), self.actor.can("ledger.verify")
+        )
+        self.tools_menu.addAction(self.verify_action)
+        self.check_receipts_action = self._action(
+            "action_check_receipts", lambda: self._check_receipts(), self.actor.can("ledger.verify")
+        )
+        self.tools_menu.addAction(self.check_receipts_action)
+
+    def _help_menu(self) -> None:
+        from ui import help
+
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.setObjectName("menu_help")
+        self.guide_action = self._action("action_guide", lambda: help.show_guide(self))
+        self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))  # F1 on every platform the app ships for
+        self.addAction(self.guide_action)  # the shortcut works wherever the focus is in the window
+        self.about_action = self._action("action_about", lambda: help.about(self))
+        self.help_menu.addAction(self.guide_action)
+        self.help_menu.addAction(self.about_action)
+
+    def _fill_recent(self) -> None:
+        from ui.session import recent_databases
+
+        self.recent_menu.clear()
+        for path in recent_databases():
+            act = self.recent_menu.addAction(path)
+            act.setObjectName("action_recent")
+            act.triggered.connect(lambda _checked=False, p=path: self.open_database(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction(_("No recent files")).setEnabled(False)
+
+    def _verify(self) -> None:
+        from ui.journal import verify
+
+        verify(self, self.actor)
+
+    def _check_receipts(self) -> None:
+        from ui.anchors import check_receipts
+
+        check_receipts(self, self.actor)
+
+    def open_database(self, path: str | None = None) -> None:
+        """Open another database file (asked for when None): back to the sign-in window for that file."""
+        if self.session is None:
+            return
+        if path is None:
+            path, _f = QFileDialog.getOpenFileName(
+                self, _("Open a database"), str(self.session.path.parent), _("CoopLedger database (*.sqlite)")
+            )
+            if not path:
+                return
+        self.session.open_database(path)
+
+    def restore_backup(self, path: str | None = None) -> None:
+        """Replace the database by a verified backup (asked for when None); then everyone signs in again."""
+        if self.session is None:
+            return
+        if path is None:
+            from coop import backups
+
+            path, _f = QFileDialog.getOpenFileName(
+                self,
+                _("Restore a backup"),
+                str(backups.backup_dir(self.session.path)),
+                _("CoopLedger database (*.sqlite)"),
+            )
+            if not path:
+                return
+        self.session.restore(path)
+
+    def set_idle_minutes(self, minutes: int | None = None) -> None:
+        """The automatic lock's idle time, in minutes (asked for when None; 0 = never)."""
+        from ui.session import IDLE_KEY, idle_minutes
+
+        if minutes is None:
+            minutes, ok = QInputDialog.getInt(
+                self,
+                _("Automatic lock"),
+                _("Lock the window after this many minutes without use (0 = never):"),
+                idle_minutes(),
+                0,
+                240,
+            )
+            if not ok:
+                return
+        QSettings().setValue(IDLE_KEY, int(minutes))
+        if self.session is not None and not self.session.locked:
+            self.session.idle.start()
 
     def retranslate(self) -> None:
         name = settings.get().name
@@ -161,6 +298,18 @@ class MainWindow(QMainWindow):
         for kind, act in self.import_actions.items():
             act.setText(import_labels[kind])
         self.quit_action.setText(_("Quit"))
+        self.restore_action.setText(_("Restore a backup…"))
+        self.open_action.setText(_("Open another database…"))
+        self.recent_menu.setTitle(_("Open recent"))
+        self.lock_action.setText(_("Lock now"))
+        self.idle_action.setText(_("Automatic lock…"))
+        self.sign_out_action.setText(_("Sign out / switch user"))
+        self.tools_menu.setTitle(_("&Tools"))
+        self.verify_action.setText(_("Verify the books…"))
+        self.check_receipts_action.setText(_("Check receipts…"))
+        self.help_menu.setTitle(_("&Help"))
+        self.guide_action.setText(_("User guide"))
+        self.about_action.setText(_("About CoopLedger"))
         self.lang_menu.setTitle(_("&Language"))
         for code, act in self.lang_actions.items():
             act.setChecked(code == i18n.current_language())
@@ -223,7 +372,11 @@ class MainWindow(QMainWindow):
         def job(progress, cancelled):
             return imports.IMPORTERS[kind](self.actor, path, imports.Watch(progress, cancelled))
 
-        OPS.run_in_background(self, _("Importing…"), job, success=done)
+        from ui.dialogs import import_refused
+
+        OPS.run_in_background(
+            self, _("Importing…"), job, success=done, failure=lambda exc: import_refused(self, exc)
+        )
 
     # --- geometry -------------------------------------------------------------------------------
     def _restore(self) -> None:
@@ -234,7 +387,7 @@ class MainWindow(QMainWindow):
             fit_to_screen(self, self.size(), centre=False)  # saved on a bigger screen than this one
         else:
             fit_to_screen(self, QSize(1280, 800))
-        last = s.value("last_view")
+        last = s.value(self._last_view_key())
         key = last if last in self.areas else self.areas[0]
         self.nav.setCurrentRow(self.areas.index(key))
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -17,17 +22,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coop import vocab, workflow
+from coop import i18n, vocab, workflow
+from coop import report_periods as periods
 from coop.changes import Changes
+from coop.errors import CoopError, ValidationError
 from coop.i18n import N_, _
 from coop.permissions import Actor
-from coop.services import ledger, lookups, payouts, production, safety, sales, taxes
+from coop.services import describe, ledger, lookups, payouts, production, sales, taxes
 from ui import dialogs, fmt, msgbox
-from ui.forms import VoidDialog
+from ui.forms import Field, ServiceDialog, VoidDialog, record_line
 from ui.listview import ListPage
 from ui.ops import OPS
 from ui.pdfview import build_report, show_pdf
-from ui.sale import SaleDialog
+from ui.sale import SaleDialog, receipt_format
 
 
 def _need(page: ListPage) -> int | None:
@@ -49,13 +56,23 @@ def _posted_only(page: ListPage) -> int | None:
     return int(raw["id"])
 
 
-def _void_action(page: ListPage, title: str, void: Callable[[int, str], Changes]) -> Callable[[], None]:
+def void_dialog(
+    actor: Actor, parent: QWidget, kind: str, ident: int, title: str, void: Callable[[int, str], Changes]
+) -> VoidDialog:
+    """The void dialog of record `kind` #`ident`, naming it (number, party, amount); `title` is an N_ id."""
+    line = record_line(describe.describe(actor, kind, ident))
+    return VoidDialog(_(title), lambda reason: void(ident, reason), parent, description=line)
+
+
+def _void_action(
+    page: ListPage, kind: str, title: str, void: Callable[[int, str], Changes]
+) -> Callable[[], None]:
     """The Void… button of a list of posted records: the selected posted row, a required reason, then `void`."""
 
     def run() -> None:
         ident = _posted_only(page)
         if ident is not None:
-            VoidDialog(_(title), lambda reason: void(ident, reason), page).open()
+            void_dialog(page.actor, page, kind, ident, title, void).open()
 
     return run
 
@@ -137,7 +154,9 @@ def lots_page(actor: Actor, parent: QWidget) -> ListPage:
     def void() -> None:
         ident = _need(page)
         if ident is not None:
-            VoidDialog(_("Void lot"), lambda r: production.void_lot(actor, ident, r), page).open()
+            void_dialog(
+                actor, page, "lot", ident, N_("Void lot"), lambda i, r: production.void_lot(actor, i, r)
+            ).open()
 
     page.add_action(lambda: _("New lot…"), lambda: dialogs.LotDialog(actor, None, page).open(), allowed)
     page.add_action(lambda: _("Edit…"), edit, allowed)
@@ -159,13 +178,14 @@ def sales_page(actor: Actor, parent: QWidget) -> ListPage:
         if ident is not None:
             show_receipt(actor, page, ident, duplicate=True)
 
-    void = _void_action(page, N_("Void sale"), lambda ident, r: sales.void_sale(actor, ident, r))
+    void = _void_action(page, "sale", N_("Void sale"), lambda ident, r: sales.void_sale(actor, ident, r))
 
     page.add_action(lambda: _("New sale…"), new_sale, actor.can("sales.post"))
-    page.add_action(lambda: _("Receipt…"), receipt, actor.can("reports.read"))
+    readable = actor.can("reports.read") or own_view  # a member opens the receipts of their own lots' sales
+    page.add_action(lambda: _("Receipt…"), receipt, readable)
     page.add_action(lambda: _("Void…"), void, actor.can("sales.void"))
     page.activated.connect(
-        lambda ident: show_receipt(actor, page, ident, duplicate=True) if actor.can("reports.read") else None
+        lambda ident: show_receipt(actor, page, ident, duplicate=True) if readable else None
     )
     return page
 
@@ -173,7 +193,7 @@ def sales_page(actor: Actor, parent: QWidget) -> ListPage:
 def show_receipt(actor: Actor, parent: QWidget, sale_id: int | None, duplicate: bool) -> None:
     if sale_id is None:
         return
-    pdf = build_report("receipt", actor, sale_id=sale_id, fmt="a5", duplicate=duplicate)
+    pdf = build_report("receipt", actor, sale_id=sale_id, fmt=receipt_format(), duplicate=duplicate)
     sale = lookups.receipt_no(actor, sale_id)
     name = f"receipt-{sale.series}-{sale.number}.pdf"
     if pdf is None:
@@ -191,7 +211,9 @@ def show_receipt(actor: Actor, parent: QWidget, sale_id: int | None, duplicate: 
 def payouts_page(actor: Actor, parent: QWidget) -> ListPage:
     page = ListPage(actor, "payouts", parent)
 
-    void = _void_action(page, N_("Void payout"), lambda ident, r: payouts.void_payout(actor, ident, r))
+    void = _void_action(
+        page, "payout", N_("Void payout"), lambda ident, r: payouts.void_payout(actor, ident, r)
+    )
 
     page.add_action(
         lambda: _("New payout…"),
@@ -199,13 +221,32 @@ def payouts_page(actor: Actor, parent: QWidget) -> ListPage:
         actor.can("payouts.post"),
     )
     page.add_action(lambda: _("Void…"), void, actor.can("payouts.void"))
+    page.add_action(
+        lambda: _("Print voucher…"),
+        lambda: _voucher(actor, page),
+        actor.can("reports.read") or actor.member_id is not None,
+    )
     return page
+
+
+def _voucher(actor: Actor, page: ListPage) -> None:
+    """The selected payout's voucher, for the member to sign, in the PDF preview."""
+    ident = _need(page)
+    if ident is None:
+        return
+    pdf = build_report("voucher", actor, payout_id=ident)
+    if pdf is None:
+        msgbox.information(page, _("Payout voucher"), _("The reports module is not installed in this build."))
+        return
+    show_pdf(page, pdf, _("Payout voucher"), f"voucher-{ident}.pdf")
 
 
 def taxes_page(actor: Actor, parent: QWidget) -> ListPage:
     page = ListPage(actor, "tax_payments", parent)
 
-    void = _void_action(page, N_("Void tax payment"), lambda ident, r: taxes.void_payment(actor, ident, r))
+    void = _void_action(
+        page, "tax_payment", N_("Void tax payment"), lambda ident, r: taxes.void_payment(actor, ident, r)
+    )
 
     page.add_action(
         lambda: _("Record payment…"),
@@ -213,7 +254,42 @@ def taxes_page(actor: Actor, parent: QWidget) -> ListPage:
         actor.can("taxes.pay"),
     )
     page.add_action(lambda: _("Void…"), void, actor.can("taxes.void"))
+    page.add_action(
+        lambda: _("Close period…"),
+        lambda: close_period_dialog(actor, page).open(),
+        actor.can("periods.close"),
+    )
     return page
+
+
+def close_period_dialog(actor: Actor, parent: QWidget | None) -> ServiceDialog:
+    """A manager closes the books up to a day: nothing can be dated on or before it afterwards, for good."""
+    from coop.services import periods as closings
+
+    title = _("Close period")
+    dlg = ServiceDialog(
+        title,
+        [Field("period_to", N_("Last day of the closed period"), "date")],
+        lambda v: closings.close(actor, v["period_to"]),
+        parent,
+    )
+    closed = closings.closed_to()
+    warning = _(
+        "After closing, no sale, void, payout, tax payment or lot can be dated on or before this day, and "
+        "the closing cannot be undone. Filings of the closed period print as final."
+    )
+    if closed is not None:
+        warning += " " + _("The books are closed up to {date}.").format(date=fmt.date_text(closed))
+    dlg.form.insertRow(0, QLabel(warning, dlg, objectName="close_period_warning", wordWrap=True))
+    dlg.buttons.button(QDialogButtonBox.StandardButton.Save).setText(title)
+    dlg.widgets["period_to"].setDate(_last_quarter_end(date.today()))
+    return dlg
+
+
+def _last_quarter_end(today: date) -> date:
+    """The end of the last quarter before `today`: the period a manager usually closes."""
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    return date(today.year, first_month, 1) - timedelta(days=1)
 
 
 def incidents_page(actor: Actor, parent: QWidget) -> ListPage:
@@ -226,9 +302,13 @@ def incidents_page(actor: Actor, parent: QWidget) -> ListPage:
             dialogs.incident_dialog(actor, ident, page).open()
 
     def move(target: str) -> None:
-        ident = _need(page)
-        if ident is not None:
-            OPS.run(page, safety.move_incident, actor, ident, target)
+        from ui import incidents
+
+        raw = page.selected_raw()
+        if raw is None:
+            _need(page)
+            return
+        incidents.move(actor, page, int(raw["id"]), str(raw.get("state")), target)
 
     page.add_action(
         lambda: _("New incident…"), lambda: dialogs.incident_dialog(actor, None, page).open(), allowed
@@ -270,7 +350,10 @@ REPORTS = {
 
 
 class ReportsPage(QWidget):
-    """The report types; each opens through reports.build in the PDF preview."""
+    """The report types; each opens through reports.build in the PDF preview. A period (year, quarter, month
+    or from–to dates) for the period reports; a lot reference or receipt number for the chain of custody."""
+
+    PERIOD_REPORTS = ("statement", "tax-filing", "production", "safety", "mercury")
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -280,19 +363,47 @@ class ReportsPage(QWidget):
         self.open_button = QPushButton(self)
         self.open_button.clicked.connect(self.open_selected)
         self.list.itemActivated.connect(lambda _i: self.open_selected())
+        self.list.currentRowChanged.connect(lambda _r: self._show_inputs())
         self.note = QLabel(self, wordWrap=True)
         from coop.services import dashboard
 
+        latest = dashboard.latest_year() or date.today().year
+        self.period_kind = QComboBox(self, objectName="report_period")
         self.year = QSpinBox(self, objectName="report_year")
         self.year.setRange(2000, 2100)
-        self.year.setValue(dashboard.latest_year() or date.today().year)
-        self.year_label = QLabel(self)
-        row = QHBoxLayout()
-        row.addWidget(self.year_label)
-        row.addWidget(self.year)
-        row.addStretch(1)
+        self.year.setValue(latest)
+        self.quarter = QComboBox(self, objectName="report_quarter")
+        self.month = QComboBox(self, objectName="report_month")
+        self.date_from = QDateEdit(QDate(latest, 1, 1), self, calendarPopup=True, objectName="report_from")
+        self.date_to = QDateEdit(QDate(latest, 12, 31), self, calendarPopup=True, objectName="report_to")
+        self.to_label = QLabel(self)
+        self.period_kind.currentIndexChanged.connect(lambda _i: self._show_inputs())
+        self.period_label = QLabel(self)
+        period_row = QHBoxLayout()
+        for w in (
+            self.period_label,
+            self.period_kind,
+            self.year,
+            self.quarter,
+            self.month,
+            self.date_from,
+            self.to_label,
+            self.date_to,
+        ):
+            period_row.addWidget(w)
+        period_row.addStretch(1)
+        self.custody_label = QLabel(self)
+        self.custody_kind = QComboBox(self, objectName="custody_kind")
+        self.custody_ref = QLineEdit(self, objectName="custody_ref")
+        self.custody_ref.setClearButtonEnabled(True)
+        self.custody_ref.returnPressed.connect(self.open_selected)
+        custody_row = QHBoxLayout()
+        for w in (self.custody_label, self.custody_kind, self.custody_ref):
+            custody_row.addWidget(w)
+        custody_row.addStretch(1)
         lay = QVBoxLayout(self)
-        lay.addLayout(row)
+        lay.addLayout(period_row)
+        lay.addLayout(custody_row)
         lay.addWidget(self.list, 1)
         lay.addWidget(self.note)
         lay.addWidget(self.open_button)
@@ -300,32 +411,110 @@ class ReportsPage(QWidget):
 
     def retranslate(self) -> None:
         row = self.list.currentRow()
+        self.list.blockSignals(True)
         self.list.clear()
         for key, text in REPORTS.items():
             item = QListWidgetItem(_(text), self.list)
             item.setData(256, key)
         self.list.setCurrentRow(max(row, 0))
+        self.list.blockSignals(False)
         self.open_button.setText(_("Open report…"))
-        self.year_label.setText(_("Year"))
-        self.note.setText(_("Reports cover the chosen year; they open in a preview to print or save."))
+        self.period_label.setText(_("Period"))
+        self.to_label.setText(_("to"))
+        self.custody_label.setText(_("Chain of custody of"))
+        self.custody_ref.setPlaceholderText(
+            _("e.g. KAM-20250102-001") if self.custody_kind.currentData() != "sale" else _("e.g. 2025/17")
+        )
+        labels = {
+            "year": _("Year"),
+            "quarter": _("Quarter"),
+            "month": _("Month"),
+            "dates": _("From – to"),
+        }
+        _refill(self.period_kind, [(k, labels[k]) for k in periods.KINDS])
+        _refill(self.quarter, [(q, _("Quarter {quarter}").format(quarter=q)) for q in range(1, 5)])
+        _refill(
+            self.month,
+            [(m, i18n.format_date(date(2000, m, 1), fmt.Context.locale, "LLLL")) for m in range(1, 13)],
+        )
+        _refill(self.custody_kind, [("lot", _("the lot")), ("sale", _("the sale with receipt no."))])
+        self.note.setText(_("Reports cover the chosen period; they open in a preview to print or save."))
+        self._show_inputs()
+
+    def kind(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(256) if item else None
+
+    def _show_inputs(self) -> None:
+        """The period inputs of the chosen period kind; the custody inputs only for that report."""
+        period = self.period_kind.currentData() or "year"
+        shown = {
+            self.year: period != "dates",
+            self.quarter: period == "quarter",
+            self.month: period == "month",
+            self.date_from: period == "dates",
+            self.to_label: period == "dates",
+            self.date_to: period == "dates",
+        }
+        for widget, visible in shown.items():
+            widget.setVisible(visible)
+        kind = self.kind()
+        for widget in (self.period_label, self.period_kind, *shown):
+            widget.setEnabled(kind in (*self.PERIOD_REPORTS, "census", "annual"))
+        for widget in (self.custody_label, self.custody_kind, self.custody_ref):
+            widget.setVisible(kind == "custody")
+
+    def period(self) -> tuple[date, date]:
+        """The start and end of the chosen period."""
+        period, year = self.period_kind.currentData() or "year", self.year.value()
+        if period == "quarter":
+            return periods.quarter(year, self.quarter.currentData() or 1)
+        if period == "month":
+            return periods.month(year, self.month.currentData() or 1)
+        if period == "dates":
+            return self.date_from.date().toPython(), self.date_to.date().toPython()
+        return periods.year(year)
+
+    def set_period(self, kind: str, year: int, number: int = 1) -> None:
+        """Choose a period (quarter or month `number` of `year`), as a user does with the inputs."""
+        self.period_kind.setCurrentIndex(self.period_kind.findData(kind))
+        self.year.setValue(year)
+        if kind == "quarter":
+            self.quarter.setCurrentIndex(self.quarter.findData(number))
+        elif kind == "month":
+            self.month.setCurrentIndex(self.month.findData(number))
 
     def params(self, kind: str) -> dict:
-        year = self.year.value()
-        start, end = date(year, 1, 1), date(year, 12, 31)
+        start, end = self.period()
         if kind in ("tax-filing", "production", "safety", "mercury"):
             return {"start": start, "end": end}
         if kind == "census":
             return {"end": end}
         if kind == "annual":
-            return {"year": year}
+            return {"year": self.year.value()}
+        if kind == "custody":
+            return self._custody_params()
         return {}
 
+    def _custody_params(self) -> dict:
+        """The lot reference, or the sale of the receipt number typed (a ValidationError when empty)."""
+        text = self.custody_ref.text().strip()
+        if not text:
+            raise ValidationError("custody", "Type a lot reference or a receipt number.")
+        if self.custody_kind.currentData() == "sale":
+            from coop.services.documents import receipt
+
+            return {"sale_id": receipt.find_sale(text)}
+        return {"lot_ref": text}
+
     def batch_statements(self) -> None:
-        """Every member's statement for the year in one PDF, built on a worker thread."""
+        """Every member's statement for the period in one PDF, built on a worker thread."""
         from ui.work import run_in_background
 
-        year = self.year.value()
-        start, end = date(year, 1, 1), date(year, 12, 31)
+        start, end = self.period()
+        name = periods.name(start, end, fmt.Context.locale) or _("{start} to {end}").format(
+            start=fmt.date_text(start), end=fmt.date_text(end)
+        )
 
         def job(progress, cancelled):
             return build_report("statement", self.actor, start=start, end=end, all=True)
@@ -336,7 +525,12 @@ class ReportsPage(QWidget):
                     self, _("Reports"), _("The reports module is not installed in this build.")
                 )
                 return
-            show_pdf(self, pdf, _("Member statements {year}").format(year=year), f"statements-{year}.pdf")
+            show_pdf(
+                self,
+                pdf,
+                _("Member statements — {period}").format(period=name),
+                f"statements-{start.isoformat()}-{end.isoformat()}.pdf",
+            )
 
         run_in_background(self, _("Preparing the statements…"), job, done)
 
@@ -351,7 +545,12 @@ class ReportsPage(QWidget):
             return
         from ui.work import run_in_background
 
-        params, title, actor = self.params(kind), item.text(), self.actor
+        try:
+            params = self.params(kind)
+        except CoopError as exc:
+            msgbox.warning(self, _("Reports"), exc.message())
+            return
+        title, actor = item.text(), self.actor
 
         def done(pdf: bytes | None) -> None:
             if pdf is None:
@@ -365,6 +564,17 @@ class ReportsPage(QWidget):
         run_in_background(
             self, _("Preparing the report…"), lambda _p, _c: build_report(kind, actor, **params), done
         )
+
+
+def _refill(combo: QComboBox, items: list[tuple[object, str]]) -> None:
+    """Replace a combo's (data, text) items, keeping the chosen data and sending no change signal."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for data, text in items:
+        combo.addItem(text, data)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)
 
 
 def users_page(actor: Actor, parent: QWidget) -> ListPage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtCore import QDate, QSettings, QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from coop.changes import Saved
 from coop.errors import CoopError, ValidationError
-from coop.i18n import _
+from coop.i18n import N_, _
 from coop.permissions import Actor
 from coop.services import lookups, sales, tables
 from ui import fmt
@@ -32,6 +32,15 @@ from ui.ops import OPS
 from ui.screen import fit_to_screen
 
 LOT_LIMIT = 500  # in-stock lots listed at once; narrow with the filters
+# the receipt's paper: an A5 sheet or a thermal roll, as reports/receipt.py FORMATS
+RECEIPT_FORMATS = {"a5": N_("A5 sheet"), "80mm": N_("80 mm roll"), "58mm": N_("58 mm roll")}
+FORMAT_KEY = "receipt_format"  # QSettings key: the office's printer does not change between sales
+
+
+def receipt_format() -> str:
+    """The receipt format last chosen on this computer (A5 until one is chosen)."""
+    value = str(QSettings().value(FORMAT_KEY, "a5"))
+    return value if value in RECEIPT_FORMATS else "a5"
 
 
 class SaleDialog(QDialog):
@@ -58,6 +67,7 @@ class SaleDialog(QDialog):
             combo.currentIndexChanged.connect(self.fill_lots)
         self.lots = QListWidget(self, objectName="lots")
         self.lots.setSpacing(2)
+        self.stock_hint = QLabel(self, objectName="stock_hint", wordWrap=True)
         self.lots.itemChanged.connect(self.update_preview)
         self.day = QDateEdit(QDate.currentDate(), self, calendarPopup=True, objectName="date")
         self.currency = QComboBox(self, objectName="currency")
@@ -72,6 +82,13 @@ class SaleDialog(QDialog):
         self.method = QComboBox(self, objectName="method")
         for key, text in fmt.LABELS["methods"].items():
             self.method.addItem(_(text), key)
+        self.receipt_format = QComboBox(self, objectName="receipt_format")
+        for key, text in RECEIPT_FORMATS.items():
+            self.receipt_format.addItem(_(text), key)
+        self.receipt_format.setCurrentIndex(self.receipt_format.findData(receipt_format()))
+        self.receipt_format.currentIndexChanged.connect(
+            lambda _i: QSettings().setValue(FORMAT_KEY, self.receipt_format.currentData())
+        )
         self.preview = QTextBrowser(self, objectName="preview")
         self.error = QLabel(self, objectName="form_error", wordWrap=True)
         self.error.setStyleSheet(ERROR_STYLE)
@@ -100,6 +117,7 @@ class SaleDialog(QDialog):
         filters.addWidget(self.site)
         left.addRow(_("Lots in stock"), filters)
         left.addRow(self.lots)
+        left.addRow(self.stock_hint)
         left.addRow(_("Date"), self.day)
         left.addRow(_("Price currency"), self.currency)
         left.addRow(_("Unit price"), self.price)
@@ -108,6 +126,7 @@ class SaleDialog(QDialog):
         rate_row.addWidget(self.rate, 1)
         left.addRow(_("Exchange rate"), rate_row)
         left.addRow(_("Payment"), self.method)
+        left.addRow(_("Receipt paper"), self.receipt_format)
         top = QHBoxLayout()
         top.addLayout(left, 3)
         top.addWidget(self.preview, 2)
@@ -125,6 +144,9 @@ class SaleDialog(QDialog):
         self.rate.setEnabled(not same)
         if same:
             self.rate.setText("1")
+        else:
+            last = lookups.last_exchange_rate(self.actor, ccy)
+            self.rate.setText(format(last, "f") if last is not None else "")
         self.rate.setPlaceholderText(local)
         self.update_preview()
 
@@ -147,6 +169,14 @@ class SaleDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if lot.id in checked else Qt.CheckState.Unchecked)
         self.lots.blockSignals(False)
+        filtered = self.mineral.currentData() is not None or self.site.currentData() is not None
+        if stock:
+            self.stock_hint.setText("")
+        elif filtered:
+            self.stock_hint.setText(_("No lot in stock matches these filters."))
+        else:
+            self.stock_hint.setText(_("No lots in stock: register production lots first."))
+        self.stock_hint.setVisible(not stock)
         self.update_preview()
 
     def lot_ids(self) -> list[int]:
@@ -162,6 +192,8 @@ class SaleDialog(QDialog):
                 self.lots.item(i).setCheckState(Qt.CheckState.Checked)
 
     def sale_input(self) -> sales.SaleInput:
+        if not self.lot_ids():
+            raise ValidationError("lots", "Select at least one lot.")
         if self.buyer.currentData() is None:
             raise ValidationError("buyer", "Choose the buyer.")
         return sales.SaleInput(
@@ -224,13 +256,13 @@ def preview_html(c: sales.SaleFigures, unit: str) -> str:
     for t in c.taxes:
         label = f"{t.name} ({t.authority})" + ("" if t.withheld else " " + _("(not withheld)"))
         rows.append((label, ("− " if t.withheld else "") + fmt.money_text(t.amount_minor, local)))
-    rows.append((f"<b>{_('Net to members')}</b>", f"<b>{fmt.money_text(c.net_minor, local)}</b>"))
+    rows.append(("<b>" + _("Net to members") + "</b>", "<b>" + fmt.money_text(c.net_minor, local) + "</b>"))
     html = (
         "<table width='100%'>"
         + "".join(f"<tr><td>{a}</td><td align='right'>{b}</td></tr>" for a, b in rows)
         + "</table>"
     )
-    html += f"<h4>{_('Net per owner')}</h4><table width='100%'>"
+    html += "<h4>" + _("Net per owner") + "</h4><table width='100%'>"
     html += "".join(
         f"<tr><td>{s.member_no} {s.name}</td><td align='right'>{fmt.money_text(s.amount_minor, local)}</td></tr>"
         for s in c.shares

@@ -20,7 +20,7 @@ from ui import fmt
 
 PAGE = 200
 MAX_PAGES = 20
-NUMERIC = {"money", "money_ccy", "qty", "milli", "int", "bp"}
+NUMERIC = {"money", "money_ccy", "qty", "milli", "int", "bp", "grade"}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -32,7 +32,7 @@ class ListModel(QAbstractTableModel):
         self.actor = actor
         self.spec = tables.spec(name)
         self.query = tables.Query(sort=self.spec.default_sort, descending=self.spec.default_descending)
-        self.columns = self.spec.visible()
+        self.columns = tables.visible_columns(actor, name)
         self._all = list(self.spec.columns)
         self._count = 0
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()

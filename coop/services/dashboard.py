@@ -34,12 +34,15 @@ def build(actor: Actor, year: int) -> Dashboard:
     # date text, as it is cheaper per row.
     q = (
         "SELECT n.name, n.unit, n.grade_kind, substr(l.date, 1, 7), SUM(l.qty_milli),"
-        " SUM(l.qty_milli * CASE WHEN l.grade_milli > 0 THEN l.grade_milli / 1000000.0 ELSE 1 END)"
+        " SUM(l.qty_milli * CASE WHEN l.grade_milli > 0 THEN l.grade_milli / 1000000.0 ELSE 1 END),"
+        " SUM(l.mercury_milli)"
         " FROM production_lot l JOIN mineral n ON n.id = l.mineral_id"
         " WHERE l.status != 'voided' AND l.date BETWEEN ? AND ? GROUP BY n.id, 4"
     )
     au: dict[str, float] = {}
-    for name, unit, grade_kind, month, qty, fine in database.execute_sql(q, [lo, hi]).fetchall():
+    lot_hg: dict[str, int] = {}  # mercury typed on the lot form counts as used, like a mercury entry
+    for name, unit, grade_kind, month, qty, fine, hg_milli in database.execute_sql(q, [lo, hi]).fetchall():
+        lot_hg[month] = lot_hg.get(month, 0) + int(hg_milli or 0)
         out.production.setdefault(name, {})[month] = int(qty)
         out.units[name] = unit
         if unit == "g" and "gold" in name.lower():  # fine gold where the grade is a fineness
@@ -69,7 +72,7 @@ def build(actor: Actor, year: int) -> Dashboard:
         " WHERE kind = 'used' AND date BETWEEN ? AND ? GROUP BY 1",
         [lo, hi],
     )
-    out.mercury_per_gold = {m: hg.get(m, 0) / au[m] for m in out.months if au.get(m)}
+    out.mercury_per_gold = {m: (hg.get(m, 0) + lot_hg.get(m, 0)) / au[m] for m in out.months if au.get(m)}
     return out
 
 

@@ -308,7 +308,7 @@ def _incidents(actor: Actor, rng: random.Random, sites: list[int]) -> int:
         if i < 7:
             safety.move_incident(actor, iid, "investigating")
         if i < 5:
-            safety.move_incident(actor, iid, "closed")
+            safety.move_incident(actor, iid, "closed", "Causes établies ; mesures prises sur le site.")
     return len(cases)
 
 

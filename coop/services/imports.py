@@ -13,11 +13,10 @@ from peewee import fn
 
 from coop import money
 from coop.changes import NOTHING, Changes
-from coop.db import translated
-from coop.errors import Cancelled, CoopError, ValidationError
+from coop.errors import Cancelled, CoopError, StorageError, ValidationError
 from coop.models import Buyer, Member, Mineral, ProductionLot, Site, database
 from coop.permissions import Actor
-from coop.services import audit, csvio, production, records, registry, sales, settings
+from coop.services import audit, csvio, periods, production, records, registry, sales, settings
 
 MEMBER_COLUMNS = [
     "member_no",
@@ -100,6 +99,42 @@ def _int(text: str, column: str, optional: bool = True) -> int | None:
     return int(text)
 
 
+class RowProblems(CoopError):
+    """Every problem of one CSV row (each cell is checked even after an earlier one was refused)."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        super().__init__("{count} problems found.", count=len(errors))
+        self.errors = errors
+
+
+class _Row:
+    """Reads the cells of one row, keeping each refusal instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.errors: list[ValidationError] = []
+
+    def cell(self, read: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        """`read(*args, **kw)`, or None when it refused the cell (the refusal is kept)."""
+        try:
+            return read(*args, **kw)
+        except ValidationError as exc:
+            self.errors.append(exc)
+            return None
+
+    def refuse(self, error: ValidationError) -> None:
+        self.errors.append(error)
+
+    def refused(self, *columns: str) -> bool:
+        return any(e.field in columns for e in self.errors)
+
+    def check(self) -> None:
+        """Raise every problem found in the row (one is raised as it is)."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise RowProblems(self.errors)
+
+
 @dataclass(frozen=True)
 class Watch:
     """How long work reports progress (rows read, 0 = total unknown) and learns it was cancelled."""
@@ -144,8 +179,15 @@ def _run(
             try:
                 handle_row(rowno, row)
                 count += 1
+            except StorageError:
+                # the file, not the row, is at fault (and SQLite may have rolled the whole transaction
+                # back): stop here, whatever the next rows would write could not be kept
+                raise
             except ValidationError as exc:
                 collector.add(exc, rowno)
+            except RowProblems as problems:
+                for error in problems.errors:
+                    collector.add(error, rowno)
             except CoopError as exc:
                 collector.add(ValidationError("", exc.msgid, **exc.params), rowno)
         add_late()
@@ -175,17 +217,23 @@ def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = 
     pending: list[dict] = []
 
     def handle(rowno: int, r: dict[str, str]) -> None:
+        row = _Row()
         site_code = r.get("site_code", "").upper()
         if site_code and site_code not in sites:
-            raise ValidationError("site_code", "Unknown site code: {value}.", value=site_code)
+            row.refuse(ValidationError("site_code", "Unknown site code: {value}.", value=site_code))
+        capital = row.cell(money.parse_decimal, r.get("share_capital") or "0", "share_capital")
         values = {
             "member_no": r["member_no"],
             "full_name": r["full_name"],
             "sex": r.get("sex", "").upper(),
-            "birth_year": _int(r.get("birth_year", ""), "birth_year"),
+            "birth_year": row.cell(_int, r.get("birth_year", ""), "birth_year"),
             "id_number": r.get("id_number", ""),
-            "card_expiry": csvio.parse_date(
-                r["card_expiry"], "card_expiry", allow_future=True, earliest=records.EARLIEST_REGISTER_DATE
+            "card_expiry": row.cell(
+                csvio.parse_date,
+                r["card_expiry"],
+                "card_expiry",
+                allow_future=True,
+                earliest=records.EARLIEST_REGISTER_DATE,
             )
             if r.get("card_expiry")
             else None,
@@ -193,15 +241,16 @@ def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = 
             "community": r.get("community", ""),
             "site": sites.get(site_code),
             "role": r.get("role") or "digger",
-            "join_date": csvio.parse_date(
-                r["join_date"], "join_date", earliest=records.EARLIEST_REGISTER_DATE
+            "join_date": row.cell(
+                csvio.parse_date, r["join_date"], "join_date", earliest=records.EARLIEST_REGISTER_DATE
             ),
             "status": r.get("status") or "active",
-            "share_capital_minor": money.to_minor(
-                money.parse_decimal(r.get("share_capital") or "0", "share_capital"), ccy
-            ),
+            "share_capital_minor": money.to_minor(capital, ccy) if capital is not None else 0,
         }
-        registry.validate_member_row(values)
+        read = {e.field for e in row.errors} | ({"share_capital_minor"} if capital is None else set())
+        for problem in registry.member_row_problems(values, skip=read):
+            row.refuse(problem)
+        row.check()
         key = records.identifier_key(str(values["member_no"]))
         if key in taken:
             raise _already_used("member_no", values["member_no"])
@@ -279,10 +328,9 @@ class _LotWriter:
 
     def flush(self) -> None:
         if self.check():
-            with translated(database.obj.database):  # raw cursor: storage faults still become StorageError
-                cursor = database.cursor()
-                cursor.executemany(self.LOT_SQL, self.lots)
-                cursor.executemany(self.OWNER_SQL, self.owners)
+            # raw executemany, translated and guarded like every other statement (coop.db.CoopDatabase)
+            database.obj.executemany(self.LOT_SQL, self.lots)
+            database.obj.executemany(self.OWNER_SQL, self.owners)
         self.lots.clear()
         self.owners.clear()
 
@@ -363,22 +411,33 @@ def import_lots(
     writer = _LotWriter(check_references)
     parse_date, grade_milli = _memo(csvio.parse_date), _memo(production.grade_milli)
     mercury_milli = _memo(production.mercury_milli)
+    closed = periods.closed_to()
 
     def handle(rowno: int, r: dict[str, str]) -> None:
-        day = parse_date(r["date"], "date")
+        row = _Row()
+        day = row.cell(parse_date, r["date"], "date")
+        if day is not None and closed is not None and day <= closed:
+            raise periods.closed_error(day, closed)
         site_code = r["site_code"].upper()
         site = sites.get(site_code)
         if site is None:
-            raise ValidationError("site_code", "Unknown site code: {value}.", value=r["site_code"])
-        if not site[1]:
-            raise ValidationError("site_code", "Site {code} is not active.", code=r["site_code"])
+            row.refuse(ValidationError("site_code", "Unknown site code: {value}.", value=r["site_code"]))
+        elif not site[1]:
+            row.refuse(ValidationError("site_code", "Site {code} is not active.", code=r["site_code"]))
         mineral = minerals.get(r["mineral"].lower())
         if mineral is None:
-            raise ValidationError("mineral", "Unknown mineral: {value}.", value=r["mineral"])
-        qty = money.lot_qty_to_milli(r["quantity"], mineral[2], "quantity", confirm_unusual=confirm_unusual)
-        grade = grade_milli(mineral[1], r.get("grade") or "0")
-        owners = _owners(r["owners"], members)
-        hg = mercury_milli(r.get("mercury_g") or "0")
+            row.refuse(ValidationError("mineral", "Unknown mineral: {value}.", value=r["mineral"]))
+            qty = row.cell(money.qty_to_milli, r["quantity"], "quantity")  # its limit is the mineral's unit's
+        else:
+            qty = row.cell(
+                money.lot_qty_to_milli, r["quantity"], mineral[2], "quantity", confirm_unusual=confirm_unusual
+            )
+            grade = row.cell(grade_milli, mineral[1], r.get("grade") or "0")
+        owners = row.cell(_owners, r["owners"], members)
+        hg = row.cell(mercury_milli, r.get("mercury_g") or "0")
+        retort = row.cell(_bool, r.get("retort_used", ""), "retort_used")
+        row.check()
+        assert site is not None and mineral is not None and day is not None
         ref = refs.take(r.get("reference", ""), site_code, day, rowno)
         writer.add(
             (
@@ -389,7 +448,7 @@ def import_lots(
                 qty,
                 grade,
                 hg,
-                int(_bool(r.get("retort_used", ""), "retort_used")),
+                int(retort),
                 r.get("notes", ""),
             ),
             owners,
@@ -401,13 +460,16 @@ def import_lots(
 def import_sales(actor: Actor, path: str | os.PathLike, watch: Watch | None = None) -> ImportResult:
     """Post each row as a sale (receipt numbers, ledger, chain); the whole file or nothing."""
     actor.require("data.import")
+    actor.require("sales.post")
     buyers = {b.name.lower(): b.id for b in Buyer.select()}
 
     def handle(rowno: int, r: dict[str, str]) -> None:
+        row = _Row()
         buyer = buyers.get(r["buyer"].lower())
         if buyer is None:
-            raise ValidationError("buyer", "Unknown buyer: {value}.", value=r["buyer"])
-        refs = [records.identifier(x, "lot_references") for x in r["lot_references"].split(";") if x.strip()]
+            row.refuse(ValidationError("buyer", "Unknown buyer: {value}.", value=r["buyer"]))
+        cells = [x for x in r["lot_references"].split(";") if x.strip()]
+        refs = [ref for ref in (row.cell(records.identifier, x, "lot_references") for x in cells) if ref]
         found = (
             ProductionLot.select(ProductionLot.reference, ProductionLot.id)
             .where(ProductionLot.reference.in_(refs + [x.upper() for x in refs]))
@@ -416,14 +478,19 @@ def import_sales(actor: Actor, path: str | os.PathLike, watch: Watch | None = No
         lots = {records.identifier_key(ref): lot_id for ref, lot_id in found}
         for ref in refs:
             if records.identifier_key(ref) not in lots:
-                raise ValidationError("lot_references", "Unknown lot: {value}.", value=ref)
+                row.refuse(ValidationError("lot_references", "Unknown lot: {value}.", value=ref))
+        day = row.cell(csvio.parse_date, r["date"], "date")
+        price = row.cell(money.parse_decimal, r["unit_price"], "unit_price")
+        rate = row.cell(money.parse_decimal, r.get("exchange_rate") or "1", "exchange_rate")
+        row.check()
+        assert buyer is not None and day is not None and price is not None and rate is not None
         inp = sales.SaleInput(
             buyer_id=buyer,
             lot_ids=[lots[records.identifier_key(x)] for x in refs],
-            date=csvio.parse_date(r["date"], "date"),
+            date=day,
             currency=r["currency"].upper(),
-            unit_price=money.parse_decimal(r["unit_price"], "unit_price"),
-            exchange_rate=money.parse_decimal(r.get("exchange_rate") or "1", "exchange_rate"),
+            unit_price=price,
+            exchange_rate=rate,
             payment_method=r.get("payment_method") or "cash",
         )
         sales.post_sale(actor, inp)

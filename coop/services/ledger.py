@@ -20,8 +20,10 @@ def _sum(query) -> int:
 
 
 def member_balance(actor: Actor, member_id: int, as_of: date | None = None) -> int:
-    """What the cooperative owes the member (minor units): credits to their payable account."""
-    actor.require_record({member_id})
+    """What the cooperative owes the member (minor units): credits to their payable account.
+
+    Roles that may see balances, and a member their own; a clerk registers members but sees no balances."""
+    actor.require_record({member_id}, "balances.read")
     q = Posting.select(fn.SUM(Posting.amount_minor)).where(
         (Posting.account == "member_payable") & (Posting.member == member_id)
     )
@@ -32,7 +34,7 @@ def member_balance(actor: Actor, member_id: int, as_of: date | None = None) -> i
 
 def member_balances(actor: Actor) -> dict[int, int]:
     """Every member's balance in one aggregate (member id -> minor units)."""
-    actor.require("read.all")
+    actor.require("balances.read")
     q = (
         Posting.select(Posting.member, fn.SUM(Posting.amount_minor))
         .where(Posting.account == "member_payable")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from coop import money
 from coop.errors import NotFound
 from coop.models import (
     Buyer,
@@ -16,6 +18,7 @@ from coop.models import (
     Mineral,
     ProductionLot,
     Sale,
+    SaleLot,
     Site,
     TaxRule,
     User,
@@ -59,6 +62,7 @@ class LotValues:
     retort_used: bool
     notes: str
     owners: tuple[tuple[int, int], ...]  # (member id, share in basis points), in the order entered
+    reference: str = ""
 
 
 def lot_values(actor: Actor, lot_id: int) -> LotValues:
@@ -75,6 +79,7 @@ def lot_values(actor: Actor, lot_id: int) -> LotValues:
         retort_used=bool(lot.retort_used),
         notes=lot.notes,
         owners=tuple((o.member_id, o.share_bp) for o in owners),
+        reference=lot.reference,
     )
 
 
@@ -119,9 +124,27 @@ class ReceiptNo:
 
 
 def receipt_no(actor: Actor, sale_id: int) -> ReceiptNo:
-    actor.require("reports.read")
+    """Anyone who may print receipts; a member for sales of lots they had a share in."""
     sale = _get(Sale, sale_id)
+    owners = (
+        LotOwner.select(LotOwner.member)
+        .join(SaleLot, on=(SaleLot.lot == LotOwner.lot))
+        .where(SaleLot.sale == sale_id)
+    )
+    actor.require_record({o.member_id for o in owners}, "reports.read")
     return ReceiptNo(sale.series, sale.receipt_no)
+
+
+def last_exchange_rate(actor: Actor, currency: str) -> Decimal | None:
+    """The exchange rate of the latest posted sale priced in `currency` (to pre-fill the next one)."""
+    actor.require("read.all")
+    sale = (
+        Sale.select(Sale.rate_micro)
+        .where((Sale.currency == currency) & (Sale.state != "draft"))
+        .order_by(Sale.date.desc(), Sale.id.desc())
+        .first()
+    )
+    return money.micro_to_rate(sale.rate_micro) if sale is not None else None
 
 
 @dataclass(frozen=True)
@@ -150,3 +173,30 @@ def account(actor: Actor, user_id: int) -> Account:
     actor.require("users.manage")
     user = _get(User, user_id)
     return Account(user.username, user.role, user.member_id)
+
+
+def next_member_no(actor: Actor) -> str:
+    """The member number after the highest one of the latest member's pattern (M0041 -> M0042), to suggest
+    in a new member's form; "" when there are no members or the numbers are not prefix + digits."""
+    import re
+
+    actor.require("members.write")
+    latest = Member.select(Member.member_no).order_by(Member.id.desc()).first()
+    found = re.fullmatch(r"(.*?)([0-9]+)", latest.member_no) if latest is not None else None
+    if found is None:
+        return ""
+    prefix, digits = found.groups()
+    numbers = [
+        int(m.group(1))
+        for (no,) in Member.select(Member.member_no).where(Member.member_no.startswith(prefix)).tuples()
+        if (m := re.fullmatch(re.escape(prefix) + r"([0-9]+)", no))
+    ]
+    return f"{prefix}{max(numbers) + 1:0{len(digits)}d}"
+
+
+def next_lot_reference(site_id: int, day: date) -> str:
+    """The reference a new lot of this site and date will get (shown in the lot form before saving)."""
+    from coop.services import production
+
+    site = _get(Site, site_id)
+    return production.next_reference(site.code, day)

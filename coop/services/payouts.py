@@ -49,5 +49,5 @@ def pay_member(
     return Saved(row.id, posted)
 
 
-def void_payout(actor: Actor, payout_id: int, reason: str) -> Changes:
-    return posting.void(actor, Payout, payout_id, reason)
+def void_payout(actor: Actor, payout_id: int, reason: str, day: date | None = None) -> Changes:
+    return posting.void(actor, Payout, payout_id, reason, day=day)

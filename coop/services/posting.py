@@ -14,7 +14,7 @@ from coop.changes import Changes
 from coop.errors import ValidationError
 from coop.models import JournalEntry, database
 from coop.permissions import Actor
-from coop.services import audit, records
+from coop.services import audit, periods, records
 
 # the change area of each financial record kind (its table name)
 AREA = {"sale": "sales", "payout": "payouts", "tax_payment": "tax_payments"}
@@ -29,6 +29,7 @@ def post(
     and the journal entry as touched.
     """
     kind = model._meta.table_name
+    periods.check_open(day)
     entry = chain.append(
         entry_date=day,
         kind=kind,
@@ -50,9 +51,12 @@ def void(
     row_id: int,
     reason: str,
     after: Callable[[int], Changes] | None = None,
+    day: date | None = None,
 ) -> Changes:
     """Void a posted row: append the exact reversal of its entry with the reason; the row stays, marked voided.
 
+    The reversal is dated `day` (today by default) and counts in the period of that date, never in the
+    original's: never before the original's date, never in the future, never in a closed period.
     `after(row_id)` runs in the same transaction and returns what it touched besides."""
     kind = model._meta.table_name
     actor.require({"sale": "sales.void", "payout": "payouts.void", "tax_payment": "taxes.void"}[kind])
@@ -65,11 +69,12 @@ def void(
             & (JournalEntry.source_id == row_id)
             & (JournalEntry.kind == kind)
         )
+        when = void_date(original, day)
         lines = [
             PostingLine(p.account, p.member_id, p.tax_rule_id, -p.amount_minor) for p in original.postings
         ]
         reversal = chain.append(
-            entry_date=date.today(),
+            entry_date=when,
             kind="void",
             source_type=kind,
             source_id=row_id,
@@ -85,6 +90,20 @@ def void(
             actor, "void", kind, row_id, {"state": was}, {"state": "voided", "reason": reason.strip()}
         )
     return changes
+
+
+def void_date(original: JournalEntry, day: date | None) -> date:
+    """The date of a void: the day it is made unless the user gives one, which may not precede the record."""
+    when = date.today() if day is None else day
+    records.check_not_future(when)  # also refuses a closed period
+    posted_on = original.date if isinstance(original.date, date) else date.fromisoformat(str(original.date))
+    if when < posted_on:
+        raise ValidationError(
+            "date",
+            "A void cannot be dated before the record it voids ({date}).",
+            date=posted_on.isoformat(),
+        )
+    return when
 
 
 def payment_minor(amount: Decimal | str, day: date, method: str) -> int:

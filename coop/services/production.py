@@ -14,7 +14,7 @@ from coop.changes import Changes, Saved
 from coop.errors import NotFound, ValidationError
 from coop.models import LotOwner, Member, Mineral, ProductionLot, Site, database
 from coop.permissions import Actor
-from coop.services import audit, records
+from coop.services import audit, periods, records
 
 GRADE_LIMITS = {"fineness": Decimal(1000), "percent": Decimal(100), "karat": Decimal(24)}
 
@@ -83,6 +83,7 @@ def validate(inp: LotInput) -> tuple[Site, Mineral, dict]:
     if mineral is None:
         raise ValidationError("mineral", "Unknown mineral: {value}.", value=inp.mineral_id)
     records.check_date(inp.date, "date")
+    periods.check_open(inp.date)
     _check_owners(inp.owners)
     fields = {
         "site": site.id,

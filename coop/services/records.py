@@ -82,8 +82,12 @@ def require_past(values: dict[str, Any], name: str, earliest: date = EARLIEST_DA
 
 
 def check_not_future(day: date, name: str = "date") -> None:
-    """Books record what happened: a date (or date and time) after today, or before EARLIEST_DATE, is refused."""
+    """Books record what happened: a date (or date and time) after today, or before EARLIEST_DATE, is refused,
+    and so is a date in a closed period (coop.services.periods)."""
+    from coop.services import periods
+
     check_date(day, name)
+    periods.check_open(day.date() if isinstance(day, datetime) else day, name)
 
 
 def check_date(

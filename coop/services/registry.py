@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Collection
 from datetime import date
 
 from peewee import fn
@@ -67,33 +68,86 @@ def save_site(actor: Actor, site_id: int | None, **values) -> Saved:
     return records.save(actor, "sites.write", Site, site_id, values, _validate_site, "code", area="sites")
 
 
-def validate_member_row(v: dict) -> None:
-    """The checks of one member's fields (shared by the form and the CSV import); the member number is
-    normalised in place (records.identifier)."""
+def _check_member_no(v: dict) -> None:
     v["member_no"] = records.identifier(v.get("member_no"), "member_no")
     records.require_text(v, "member_no", N_("The member needs a member number."))
+
+
+def _check_full_name(v: dict) -> None:
     records.require_text(v, "full_name", N_("The member needs a name."))
     records.check_name(v, "full_name")
-    records.require_choice(v, "role", MEMBER_ROLES)
-    records.require_choice(v, "status", MEMBER_STATUSES)
+
+
+def _check_sex(v: dict) -> None:
     if v.get("sex"):
         records.require_choice(v, "sex", SEXES)
+
+
+def _check_birth_year(v: dict) -> None:
     year = v.get("birth_year")
     if year is not None and not 1900 <= int(year) <= date.today().year - 10:
         raise ValidationError(
             "birth_year", "The birth year must be between 1900 and {year}.", year=date.today().year - 10
         )
+
+
+def _check_join_date(v: dict) -> None:
     if not isinstance(v.get("join_date"), date):
         raise ValidationError("join_date", "The member needs a join date.")
     records.require_past(v, "join_date", earliest=records.EARLIEST_REGISTER_DATE)
+
+
+def _check_card_expiry(v: dict) -> None:
     if v.get("card_expiry") is not None:
         records.check_date(
             v["card_expiry"], "card_expiry", earliest=records.EARLIEST_REGISTER_DATE, allow_future=True
         )
+
+
+def _check_site(v: dict) -> None:
     if v.get("site") is not None:
         records.require_exists(Site, v["site"], "site")
+
+
+def _check_share_capital(v: dict) -> None:
     if int(v.get("share_capital_minor", 0)) < 0:
         raise ValidationError("share_capital_minor", "The amount cannot be negative.")
+
+
+# one check per field; each raises the field's first problem
+MEMBER_CHECKS: tuple[tuple[str, Callable[[dict], None]], ...] = (
+    ("member_no", _check_member_no),
+    ("full_name", _check_full_name),
+    ("role", lambda v: records.require_choice(v, "role", MEMBER_ROLES)),
+    ("status", lambda v: records.require_choice(v, "status", MEMBER_STATUSES)),
+    ("sex", _check_sex),
+    ("birth_year", _check_birth_year),
+    ("join_date", _check_join_date),
+    ("card_expiry", _check_card_expiry),
+    ("site", _check_site),
+    ("share_capital_minor", _check_share_capital),
+)
+
+
+def validate_member_row(v: dict) -> None:
+    """The checks of one member's fields (shared by the form and the CSV import); the member number is
+    normalised in place (records.identifier). Raises the first problem."""
+    for _field, check in MEMBER_CHECKS:
+        check(v)
+
+
+def member_row_problems(v: dict, skip: Collection[str] = ()) -> list[ValidationError]:
+    """Every field's problem at once (a CSV row lists them all), leaving out the fields in `skip` (already
+    refused when their cells were read)."""
+    problems = []
+    for field, check in MEMBER_CHECKS:
+        if field in skip:
+            continue
+        try:
+            check(v)
+        except ValidationError as exc:
+            problems.append(exc)
+    return problems
 
 
 def find_member(number: str) -> int | None:

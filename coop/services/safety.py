@@ -65,11 +65,23 @@ def save_incident(actor: Actor, incident_id: int | None, **values) -> Saved:
     )
 
 
-def move_incident(actor: Actor, incident_id: int, target: str) -> Changes:
+def move_incident(actor: Actor, incident_id: int, target: str, note: str = "") -> Changes:
+    """Move an incident along its workflow. Closing needs the findings, reopening a closed one the reason;
+    the text is kept in the state change's audit row (the audit log is chained)."""
     actor.require("incidents.write")
+    note = note.strip()
     with database.atomic():
         was = workflow.transition(Incident, incident_id, target, missing=N_("Incident {id} does not exist."))
-        audit.record(actor, "state", "incident", incident_id, {"state": was}, {"state": target})
+        new: dict[str, str] = {"state": target}
+        if target == "closed":
+            if not note:
+                raise ValidationError("findings", "Write the findings before closing the incident.")
+            new["findings"] = note
+        elif was == "closed":
+            if not note:
+                raise ValidationError("reason", "Give the reason for reopening the incident.")
+            new["reason"] = note
+        audit.record(actor, "state", "incident", incident_id, {"state": was}, new)
     return Changes.of(incidents=[incident_id])
 
 

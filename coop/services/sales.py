@@ -269,6 +269,7 @@ def _lots_back_in_stock(sale_id: int) -> Changes:
     return Changes.of(lots=lot_ids)
 
 
-def void_sale(actor: Actor, sale_id: int, reason: str) -> Changes:
-    """Void a posted sale: reversing entry with a reason, lots back in stock; the sale row stays."""
-    return posting.void(actor, Sale, sale_id, reason, after=_lots_back_in_stock)
+def void_sale(actor: Actor, sale_id: int, reason: str, day: date | None = None) -> Changes:
+    """Void a posted sale: reversing entry with a reason, dated `day` (today by default), lots back in stock;
+    the sale row stays."""
+    return posting.void(actor, Sale, sale_id, reason, after=_lots_back_in_stock, day=day)

@@ -6,10 +6,14 @@ scoping clause is added here, from the Actor, never by the caller.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from peewee import SqliteDatabase
 
 from coop.i18n import N_
 from coop.models import database
@@ -21,11 +25,12 @@ class Column:
     key: str
     label: str  # N_ id, translated by the view
     sql: str
-    kind: str = "text"  # text, int, date, datetime, money, money_ccy, qty, bool, label, bp
+    kind: str = "text"  # text, int, date, datetime, money, money_ccy, qty, bool, label, bp, grade, owners
     total: bool = False  # summed in the totals row
     hidden: bool = False  # fetched for formatting (unit, currency) but not shown
     labels: str = ""  # name of a label dict for kind "label" (resolved by the view)
     sort_sql: str = ""  # what to order by when it differs from the shown value
+    requires: str = ""  # action needed to see it (a member sees their own row's); else NULL and not shown
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,12 @@ class Query:
 
 
 C = Column
-_LOT_OWNERS = "(SELECT group_concat(mm.member_no, ', ') FROM lot_owner lo2 JOIN member mm ON mm.id = lo2.member_id WHERE lo2.lot_id = l.id)"
+# "M0001=6000, M0002=4000": each owner's number and share in basis points, in the order entered (the view
+# shows "M0001 60 %, M0002 40 %" in the user's number format)
+_LOT_OWNERS = (
+    "(SELECT group_concat(o.owner, ', ') FROM (SELECT mm.member_no || '=' || lo2.share_bp AS owner"
+    " FROM lot_owner lo2 JOIN member mm ON mm.id = lo2.member_id WHERE lo2.lot_id = l.id ORDER BY lo2.id) o)"
+)
 _BALANCE = "(SELECT -COALESCE(SUM(p.amount_minor), 0) FROM posting p WHERE p.account = 'member_payable' AND p.member_id = m.id)"
 
 _MY_SHARE = (
@@ -95,7 +105,7 @@ SPECS: dict[str, ListSpec] = {
                 C("phone", N_("Phone"), "m.phone"),
                 C("join_date", N_("Joined"), "m.join_date", "date"),
                 C("status", N_("Status"), "m.status", "label", labels="member_statuses"),
-                C("balance", N_("Balance"), _BALANCE, "money", total=True),
+                C("balance", N_("Balance"), _BALANCE, "money", total=True, requires="balances.read"),
             ),
             search=("m.member_no", "m.full_name", "m.phone", "m.id_number", "m.community"),
             date_col="m.join_date",
@@ -132,9 +142,10 @@ SPECS: dict[str, ListSpec] = {
                 C("mineral", N_("Mineral"), "n.name"),
                 C("unit", N_("Unit"), "n.unit", hidden=True),
                 C("qty", N_("Quantity"), "l.qty_milli", "qty", total=True),
-                C("grade", N_("Grade"), "l.grade_milli", "milli"),
+                C("grade_kind", N_("Grade"), "n.grade_kind", hidden=True),
+                C("grade", N_("Grade"), "l.grade_milli", "grade"),
                 C("mercury", N_("Mercury (g)"), "l.mercury_milli", "milli", total=True),
-                C("owners", N_("Owners"), _LOT_OWNERS),
+                C("owners", N_("Owners"), _LOT_OWNERS, "owners"),
                 C("status", N_("Status"), "l.status", "label", labels="lot_statuses"),
             ),
             search=("l.reference", "l.notes"),
@@ -341,6 +352,53 @@ SPECS: dict[str, ListSpec] = {
             id_sql="r.id",
         ),
         ListSpec(
+            "journal",  # one row per posting, with its journal entry (the auditor's ledger view)
+            "posting p JOIN journal_entry e ON e.id = p.entry_id LEFT JOIN member m ON m.id = p.member_id",
+            (
+                C("seq", N_("Entry"), "e.seq", sort_sql="e.seq"),
+                C("date", N_("Date"), "e.date", "date"),
+                C("kind", N_("Kind"), "e.kind", "label", labels="entry_kinds"),
+                C(
+                    "source",
+                    N_("Source"),
+                    "e.source_type || ' #' || e.source_id",
+                    sort_sql="e.source_type, e.source_id",
+                ),
+                C("account", N_("Account"), "p.account", "label", labels="accounts"),
+                C("member", N_("Member"), "COALESCE(m.member_no || ' — ' || m.full_name, '')"),
+                C("amount", N_("Amount"), "p.amount_minor", "money"),
+                C("memo", N_("Memo"), "e.memo"),
+            ),
+            search=("e.memo", "e.source_type", "m.member_no", "m.full_name", "CAST(e.seq AS TEXT)"),
+            date_col="e.date",
+            state_col="p.account",
+            default_sort="seq",
+            default_descending=True,
+            id_sql="p.id",
+        ),
+        ListSpec(
+            "audit_log",
+            "audit_log a",
+            (
+                C("at", N_("When"), "a.at", "datetime"),
+                C("user", N_("User"), "a.username"),
+                C("action", N_("Action"), "a.action"),
+                C("entity", N_("Entity"), "a.entity"),
+                C("entity_id", N_("Id"), "a.entity_id", sort_sql="a.entity_id"),
+                C(
+                    "changes",
+                    N_("Changes"),
+                    "CASE WHEN a.old = '' THEN a.new WHEN a.new = '' THEN a.old"
+                    " ELSE a.old || ' → ' || a.new END",
+                ),
+            ),
+            search=("a.username", "a.action", "a.entity", "a.old", "a.new"),
+            date_col="date(a.at)",
+            default_sort="at",
+            default_descending=True,
+            id_sql="a.id",
+        ),
+        ListSpec(
             "users",
             "user u LEFT JOIN member m ON m.id = u.member_id",
             (
@@ -364,6 +422,17 @@ def spec(name: str) -> ListSpec:
     return SPECS[name]
 
 
+def may_see(actor: Actor, col: Column) -> bool:
+    """Whether `actor` sees the column: its action, or a member account (whose rows are its own)."""
+    own = actor.can("read.own") and actor.member_id is not None
+    return not col.requires or actor.can(col.requires) or own
+
+
+def visible_columns(actor: Actor, name: str) -> list[Column]:
+    """The columns a view of list `name` shows this actor."""
+    return [c for c in SPECS[name].visible() if may_see(actor, c)]
+
+
 def _scope(actor: Actor, s: ListSpec) -> tuple[list[str], list[Any]]:
     """The member scoping clause: read.all sees everything, read.own only rows tied to its member."""
     if s.name == "users":
@@ -378,13 +447,67 @@ def _sql(actor: Actor, text: str) -> str:
     return text.replace("{member}", str(int(actor.member_id or 0))) if "{member}" in text else text
 
 
+def _value_sql(actor: Actor, col: Column) -> str:
+    """A column's SELECT expression; NULL for a column the actor may not see (the value never leaves here)."""
+    return _sql(actor, col.sql) if may_see(actor, col) else "NULL"
+
+
+# Search ignores case and accents ("leonie" finds "Léonie", "LEONIE" too) without touching the stored
+# text: each letter typed becomes a character class of its accented and capital forms ("[eEéÉèÈ…]") matched by
+# GLOB, SQLite's case-sensitive pattern match. Nothing is registered on the connection (SQLite has no
+# unaccent and LOWER lowers ASCII only) and no folded column has to follow every write path; PostgreSQL runs
+# the same classes through its regular-expression operator (`~`), see `_match`.
+ACCENTED = "àáâãäåāăąçćčďđèéêëēėęěìíîïīįñńňòóôõöøōŕřśšşťţùúûüūůűýÿźżž"
+
+
+def _base(ch: str) -> str:
+    """A letter without its accent, lower-cased ("É" -> "e"); other characters as they are."""
+    if ch in "đĐ":
+        return "d"
+    if ch in "øØ":
+        return "o"
+    decomposed = unicodedata.normalize("NFKD", ch)
+    return decomposed[0].lower() if decomposed and decomposed[0].isascii() else ch.lower()
+
+
+VARIANTS: dict[str, str] = {}  # base letter -> every form it stands for in a search
+for _ch in "abcdefghijklmnopqrstuvwxyz" + ACCENTED + ACCENTED.upper():
+    _forms = VARIANTS.setdefault(_base(_ch), "")
+    VARIANTS[_base(_ch)] = _forms + "".join(c for c in (_ch, _ch.upper()) if c not in _forms)
+
+
+def search_classes(text: str) -> list[str]:
+    """The typed text as one set of matching characters per character ("é" and "e" both stand for e)."""
+    out = []
+    for ch in text:
+        base = _base(ch)
+        upper = ch.upper()
+        same = len(upper) != 1 or upper == ch.lower()  # "ß" capitalises to "SS": no single capital
+        out.append(VARIANTS.get(base, ch.lower() if same else ch.lower() + upper))
+    return out
+
+
+def _match(column: str, text: str) -> tuple[str, str]:
+    """SQL testing that `column` contains `text` (accents and case ignored) and its one parameter."""
+    classes = search_classes(text)
+    if database.obj is not None and not isinstance(database.obj, SqliteDatabase):
+        regex = "".join("[" + "".join(re.escape(c) for c in forms) + "]" for forms in classes)
+        return f"{column} ~ ?", regex
+    # GLOB: *, ? and [ are special; inside a class every character but ] stands for itself
+    glob = "".join(
+        (f"[{forms}]" if len(forms) > 1 or forms in "*?[" else forms) if forms != "]" else "]"
+        for forms in classes
+    )
+    return f"{column} GLOB ?", f"*{glob}*"
+
+
 def _where(actor: Actor, s: ListSpec, q: Query) -> tuple[str, list[Any]]:
     clauses, params = _scope(actor, s)
     text = q.search.strip()
     if text and s.search:
-        clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in s.search) + ")")
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [pattern] * len(s.search)
+        matches = [_match(c, text) for c in s.search]
+        clauses.append("(" + " OR ".join(sql for sql, _p in matches) + ")")
+        params += [param for _s, param in matches]
     for col, value, op in (
         (s.date_col, q.date_from, ">="),
         (s.date_col, q.date_to, "<="),
@@ -402,7 +525,7 @@ def _order(actor: Actor, s: ListSpec, q: Query, reverse: bool = False) -> str:
     key = q.sort or s.default_sort
     col = s.column(key) if key else s.columns[0]
     way = "DESC" if q.descending != reverse else "ASC"
-    terms = [t.strip() for t in col.sort_sql.split(", ")] if col.sort_sql else [_sql(actor, col.sql)]
+    terms = [t.strip() for t in col.sort_sql.split(", ")] if col.sort_sql else [_value_sql(actor, col)]
     return " ORDER BY " + ", ".join(f"{t} {way}" for t in [*terms, s.id_sql])
 
 
@@ -421,7 +544,7 @@ def page(actor: Actor, name: str, q: Query, offset: int, limit: int, total: int 
     """
     s = SPECS[name]
     where, params = _where(actor, s, q)
-    cols = ", ".join([s.id_sql] + [_sql(actor, c.sql) for c in s.columns])
+    cols = ", ".join([s.id_sql] + [_value_sql(actor, c) for c in s.columns])
     reverse = total is not None and offset > total // 2
     if reverse:
         assert total is not None
@@ -467,7 +590,7 @@ def rows(actor: Actor, name: str, q: Query, batch: int = 2000) -> Iterator[tuple
 def totals(actor: Actor, name: str, q: Query) -> dict[str, int]:
     """Sums of the columns marked `total` over the filtered rows that count (posted, not voided)."""
     s = SPECS[name]
-    summed = [c for c in s.columns if c.total]
+    summed = [c for c in s.columns if c.total and may_see(actor, c)]
     if not summed:
         return {}
     where, params = _where(actor, s, q)

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from peewee import fn
-
 from coop.chain import PostingLine
 from coop.changes import Changes, Saved, SavedMany
 from coop.errors import NotFound, ValidationError
@@ -16,13 +14,13 @@ from coop.models import (
     JournalEntry,
     Mineral,
     Posting,
-    Sale,
     TaxPayment,
     TaxRule,
     database,
 )
 from coop.permissions import Actor
 from coop.services import audit, posting
+from coop.services.periods import Closing
 
 CHECK_NOTE = N_("Preset: check the current rate with your authority.")
 
@@ -170,8 +168,8 @@ def pay(
     return Saved(row.id, posted)
 
 
-def void_payment(actor: Actor, payment_id: int, reason: str) -> Changes:
-    return posting.void(actor, TaxPayment, payment_id, reason)
+def void_payment(actor: Actor, payment_id: int, reason: str, day: date | None = None) -> Changes:
+    return posting.void(actor, TaxPayment, payment_id, reason, day=day)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,7 +188,7 @@ class TaxDue:
     name: str
     authority: str
     rate_bp: int
-    base_minor: int
+    base_minor: int  # the period's sales, less the earlier sales voided in the period
     due_minor: int
 
 
@@ -203,6 +201,20 @@ class PaymentLine:
     amount_minor: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class VoidAdjustment:
+    """A sale of an earlier period voided in this one: it counts here, with its figures taken off."""
+
+    sale_id: int
+    series: str
+    receipt_no: int
+    sale_date: date
+    void_date: date
+    mineral: str
+    gross_local_minor: int  # the sale's gross value, taken off this period's base
+    tax_minor: int  # the tax due taken off this period (of the summary's authority, if one is named)
+
+
 @dataclass(kw_only=True)
 class TaxSummary:
     period_from: date
@@ -210,8 +222,14 @@ class TaxSummary:
     currency: str
     authority: str | None
     by_mineral: list[MineralSales] = field(default_factory=list)
+    adjustments: list[VoidAdjustment] = field(default_factory=list)
     taxes: list[TaxDue] = field(default_factory=list)
     payments: list[PaymentLine] = field(default_factory=list)
+    closing: Closing | None = None  # the closing that made this period final, if any
+
+    @property
+    def final(self) -> bool:
+        return self.closing is not None
 
     @property
     def due_minor(self) -> int:
@@ -226,24 +244,58 @@ class TaxSummary:
         return self.due_minor - self.paid_minor
 
 
+# A sale counts in the period of its date unless it was voided in that period too (on or before its end); a
+# void counts in the period of its own date (posting.void), so a reprint of a past period never changes.
+_NOT_VOIDED_BY_END = (
+    "NOT EXISTS (SELECT 1 FROM journal_entry v WHERE v.source_type = 'sale' AND v.source_id = s2.id"
+    " AND v.kind = 'void' AND v.date <= ?)"
+)
 # One aggregate in SQLite: folding the rows in Python would pull every (sale, mineral) pair of the period.
 # Each (sale, mineral) pair counts once and adds the sale's priced quantity and gross value.
-_BY_MINERAL_SQL = """
+_BY_MINERAL_SQL = f"""
 SELECT m.name, m.unit, COUNT(*), SUM(x.qty), SUM(s.priced_qty_milli), SUM(s.gross_local_minor)
 FROM (SELECT sl.sale_id, p.mineral_id, SUM(p.qty_milli) AS qty
       FROM sale_lot sl
       JOIN sale s2 ON s2.id = sl.sale_id
       JOIN production_lot p ON p.id = sl.lot_id
-      WHERE s2.state = 'posted' AND s2.date >= ? AND s2.date <= ?
+      WHERE s2.state <> 'draft' AND s2.date >= ? AND s2.date <= ? AND {_NOT_VOIDED_BY_END}
       GROUP BY sl.sale_id, p.mineral_id) x
 JOIN sale s ON s.id = x.sale_id
 JOIN mineral m ON m.id = x.mineral_id
 GROUP BY m.id
 """
 
+# Tax due and base per rule from the journal: the sale entries and the void entries dated in the period.
+_BY_RULE_SQL = """
+SELECT p.tax_rule_id, SUM(p.amount_minor),
+       SUM(CASE j.kind WHEN 'sale' THEN s.gross_local_minor ELSE -s.gross_local_minor END)
+FROM journal_entry j
+JOIN posting p ON p.entry_id = j.id
+JOIN sale s ON s.id = j.source_id
+WHERE j.source_type = 'sale' AND j.kind IN ('sale', 'void') AND p.account = 'tax_payable'
+  AND j.date >= ? AND j.date <= ?
+GROUP BY p.tax_rule_id
+"""
+
+_ADJUSTMENTS_SQL = """
+SELECT s.id, s.series, s.receipt_no, s.date, j.date, s.gross_local_minor, j.id,
+       (SELECT m.name FROM sale_lot sl JOIN production_lot l ON l.id = sl.lot_id
+        JOIN mineral m ON m.id = l.mineral_id WHERE sl.sale_id = s.id ORDER BY sl.id LIMIT 1)
+FROM journal_entry j
+JOIN sale s ON s.id = j.source_id
+WHERE j.source_type = 'sale' AND j.kind = 'void' AND j.date >= ? AND j.date <= ? AND s.date < ?
+ORDER BY j.seq
+"""
+
+
+def _day(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
 
 def _by_mineral(start: date, end: date) -> list[MineralSales]:
-    rows = database.execute_sql(_BY_MINERAL_SQL, (start.isoformat(), end.isoformat())).fetchall()
+    rows = database.execute_sql(
+        _BY_MINERAL_SQL, (start.isoformat(), end.isoformat(), end.isoformat())
+    ).fetchall()
     return [
         MineralSales(
             mineral=n, unit=u, sales=c, qty_milli=int(q), priced_qty_milli=int(pq), gross_local_minor=int(g)
@@ -252,65 +304,93 @@ def _by_mineral(start: date, end: date) -> list[MineralSales]:
     ]
 
 
-def summary(actor: Actor, start: date, end: date, authority: str | None = None) -> TaxSummary:
-    """Sales by mineral, each tax's base and amount due, payments made and the balance for a period."""
-    actor.require("reports.read")
-    from coop.services import settings
-
-    if end < start:
-        raise ValidationError("to", "The end date is before the start date.")
-    out = TaxSummary(
-        period_from=start,
-        period_to=end,
-        currency=settings.get().currency,
-        authority=authority,
-        by_mineral=_by_mineral(start, end),
-    )
-    q = (
-        Posting.select(
-            TaxRule.id,
-            TaxRule.name,
-            TaxRule.authority,
-            TaxRule.rate_bp,
-            fn.SUM(Posting.amount_minor),
-            fn.SUM(Sale.gross_local_minor),
-        )
-        .join(JournalEntry)
-        .join(Sale, on=(JournalEntry.source_id == Sale.id))
-        .switch(Posting)
-        .join(TaxRule)
-        .where(
-            (JournalEntry.kind == "sale")
-            & (Posting.account == "tax_payable")
-            & (Sale.state == "posted")
-            & (Sale.date >= start)
-            & (Sale.date <= end)
-        )
-        .group_by(TaxRule.id)
+def _taxes_due(start: date, end: date, authority: str | None) -> list[TaxDue]:
+    found = {
+        rule_id: (-int(total), int(base))
+        for rule_id, total, base in database.execute_sql(_BY_RULE_SQL, (start.isoformat(), end.isoformat()))
+    }
+    rules = (
+        TaxRule.select()
+        .where(TaxRule.id.in_(list(found)))
         .order_by(TaxRule.authority, TaxRule.name, TaxRule.id)
-        .tuples()
     )
-    for rule_id, name, auth, bp, total, base in q:
-        if authority and auth != authority:
-            continue
-        out.taxes.append(
-            TaxDue(
-                rule_id=rule_id,
-                name=name,
-                authority=auth,
-                rate_bp=bp,
-                base_minor=int(base),
-                due_minor=-int(total),
-            )
+    return [
+        TaxDue(
+            rule_id=r.id,
+            name=r.name,
+            authority=r.authority,
+            rate_bp=r.rate_bp,
+            base_minor=found[r.id][1],
+            due_minor=found[r.id][0],
         )
-    pay_q = (
+        for r in rules
+        if (not authority or r.authority == authority)
+        and found[r.id] != (0, 0)  # a sale voided in its period
+    ]
+
+
+def _adjustments(start: date, end: date, authority: str | None) -> list[VoidAdjustment]:
+    rows = database.execute_sql(
+        _ADJUSTMENTS_SQL, (start.isoformat(), end.isoformat(), start.isoformat())
+    ).fetchall()
+    if not rows:
+        return []
+    taxes_of = (
+        Posting.select(Posting.entry, Posting.amount_minor)
+        .join(TaxRule)
+        .where((Posting.entry.in_([r[6] for r in rows])) & (Posting.account == "tax_payable"))
+    )
+    if authority:
+        taxes_of = taxes_of.where(TaxRule.authority == authority)
+    tax: dict[int, int] = {}
+    for entry_id, amount in taxes_of.tuples():
+        tax[entry_id] = tax.get(entry_id, 0) + int(amount)
+    return [
+        VoidAdjustment(
+            sale_id=sale_id,
+            series=series,
+            receipt_no=receipt_no,
+            sale_date=_day(sale_day),
+            void_date=_day(void_day),
+            mineral=mineral or "",
+            gross_local_minor=int(gross),
+            tax_minor=tax.get(entry_id, 0),
+        )
+        for sale_id, series, receipt_no, sale_day, void_day, gross, entry_id, mineral in rows
+    ]
+
+
+def _payments(start: date, end: date, authority: str | None, closing: Closing | None) -> list[PaymentLine]:
+    """Payments for the period; for a closed period, as the books stood at its closing (a later payment or
+    void does not change what was filed)."""
+    q = (
         TaxPayment.select()
         .where(
-            (TaxPayment.state == "posted") & (TaxPayment.period_from <= end) & (TaxPayment.period_to >= start)
+            (TaxPayment.state != "draft") & (TaxPayment.period_from <= end) & (TaxPayment.period_to >= start)
         )
         .order_by(TaxPayment.date, TaxPayment.id)
     )
-    out.payments = [
+    rows = [p for p in q if not authority or p.authority == authority]
+    links: dict[tuple[int, str], int] = {}
+    if rows:
+        for source_id, kind, seq in (
+            JournalEntry.select(JournalEntry.source_id, JournalEntry.kind, JournalEntry.seq)
+            .where(
+                (JournalEntry.source_type == "tax_payment")
+                & (JournalEntry.source_id.in_([p.id for p in rows]))
+            )
+            .tuples()
+        ):
+            links[(source_id, kind)] = seq
+    cut = closing.link_seq if closing is not None else None
+
+    def counted(p: TaxPayment) -> bool:
+        posted_seq, void_seq = links.get((p.id, "tax_payment")), links.get((p.id, "void"))
+        if cut is None:
+            return void_seq is None
+        return posted_seq is not None and posted_seq < cut and (void_seq is None or void_seq > cut)
+
+    return [
         PaymentLine(
             payment_id=p.id,
             date=p.date,
@@ -318,7 +398,28 @@ def summary(actor: Actor, start: date, end: date, authority: str | None = None) 
             reference=p.reference,
             amount_minor=p.amount_minor,
         )
-        for p in pay_q
-        if not authority or p.authority == authority
+        for p in rows
+        if counted(p)
     ]
-    return out
+
+
+def summary(actor: Actor, start: date, end: date, authority: str | None = None) -> TaxSummary:
+    """Sales by mineral, voids of earlier sales, each tax's base and amount due, payments made and the balance
+    for a period; every figure is taken from the journal by the date of its entry."""
+    actor.require("reports.read")
+    from coop.services import periods, settings
+
+    if end < start:
+        raise ValidationError("to", "The end date is before the start date.")
+    closing = periods.closing_for(end)
+    return TaxSummary(
+        period_from=start,
+        period_to=end,
+        currency=settings.get().currency,
+        authority=authority,
+        by_mineral=_by_mineral(start, end),
+        adjustments=_adjustments(start, end, authority),
+        taxes=_taxes_due(start, end, authority),
+        payments=_payments(start, end, authority, closing),
+        closing=closing,
+    )

@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import fn
 
+from coop import db
 from coop.changes import Changes, Saved
 from coop.errors import AuthError, NotFound, ValidationError
 from coop.models import Member, User, database
@@ -115,6 +116,8 @@ def login(username: str, password: str, now: datetime | None = None) -> Actor:
     if locked:
         _audit_failure(username, user.id)
         raise AuthError("Wrong user name or password.")
+    if db.is_read_only():  # a file on read-only media: the sign-in is checked, not recorded
+        return _actor(user)
     with database.atomic():
         fields: dict[str, object] = {"failed_attempts": 0, "locked_until": None}
         if HASHER.check_needs_rehash(user.password_hash):
@@ -146,6 +149,8 @@ def _spend_verify_time(password: str) -> None:
 
 
 def _audit_failure(username: str, user_id: int | None) -> None:
+    if db.is_read_only():
+        return
     with database.atomic():
         audit.record(Actor(username or "?", "none"), "login_failed", "user", user_id)
 
@@ -157,6 +162,8 @@ def _register_failure(user: User, now: datetime) -> None:
         if failures >= MAX_FAILURES and not _is_last_manager(user)
         else None
     )
+    if db.is_read_only():  # nothing can be counted on read-only media: the sign-in just fails
+        return
     with database.atomic():
         User.update(failed_attempts=failures, locked_until=lock).where(User.id == user.id).execute()
         audit.record(

@@ -57,7 +57,8 @@ def fill() -> None:
 def totals() -> dict:
     """What an upgrade must not change."""
     result = chain.verify()
-    summary = taxes.summary(SYSTEM, date(2025, 1, 1), date(2025, 12, 31))
+    # to the end of time: the fixture's voids are dated the day it was built, and a void counts on its date
+    summary = taxes.summary(SYSTEM, date(2025, 1, 1), date.max)
     return {
         "chain_links": result.checked,
         "chain_head": result.head,

@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 
 from coop import permissions
 from coop.errors import AuthError, PermissionDenied, ValidationError
-from coop.models import AuditLog, Member, Sale, User
+from coop.models import AuditLog, Member, ProductionLot, Sale, User
 from coop.permissions import ACTIONS, MATRIX, ROLES, SYSTEM, Actor, allowed
 from coop.services import (
     exports,
     imports,
     ledger,
     payouts,
+    periods,
     production,
     registry,
     safety,
@@ -168,12 +169,14 @@ taxrules.write   Y       .         .     .      .
 incidents.write  Y       .         Y     .      .
 mercury.write    Y       .         Y     .      .
 reports.read     Y       Y         .     .      Y
+balances.read    Y       Y         .     .      Y
 settings.write   Y       .         .     .      .
 users.manage     Y       .         .     .      .
 ledger.verify    Y       .         .     .      Y
-data.import      Y       .         Y     .      .
+data.import      Y       Y         Y     .      .
 data.export      Y       Y         Y     .      Y
 backup           Y       Y         .     .      .
+periods.close    Y       .         .     .      .
 """
 
 
@@ -302,9 +305,11 @@ def _calls(coop, tmp_path):
             ).id
         ),
         "reports.read": lambda a: taxes.summary(a, date(2026, 1, 1), date(2026, 1, 31)),
+        "balances.read": lambda a: ledger.member_balance(a, coop.members[1]),
         "settings.write": lambda a: coop_settings.save(a, receipt_footer="Thank you"),
         "users.manage": lambda a: users.add_user(a, f"user{next(seq)}", PASSWORD, "clerk").id,
         "data.export": lambda a: exports.export(a, "sites", tmp_path / f"sites{next(seq)}.csv"),
+        "periods.close": lambda a: periods.close(a, date(2025, 12, 31)).id,  # before every record here
         "data.import": lambda a: (
             csv.write_text(
                 f"member_no,full_name,join_date\nI{next(seq)},Imported,2024-01-01\n", encoding="utf-8"
@@ -330,6 +335,45 @@ def test_services_enforce_every_cell_they_guard(coop, tmp_path):
                 with pytest.raises(PermissionDenied):
                     call(actor)
                 assert AuditLog.select().where(AuditLog.username == actor.username).count() == audits
+
+
+def _sales_csv(coop, path: Path) -> Path:
+    ref = ProductionLot.get_by_id(coop.lot()).reference
+    path.write_text(
+        "date,buyer,lot_references,currency,unit_price,exchange_rate,payment_method\n"
+        f"2026-01-06,Comptoir Muungano,{ref},USD,90,2850,cash\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_treasurer_imports_sales_and_a_clerk_who_may_not_post_them_does_not(coop, tmp_path):
+    path = _sales_csv(coop, tmp_path / "sales.csv")
+    with pytest.raises(PermissionDenied):
+        imports.import_sales(Actor("clerk", "clerk"), path)
+    assert Sale.select().count() == 0
+    assert imports.import_sales(Actor("treasurer", "treasurer"), path).rows == 1
+    with pytest.raises(PermissionDenied):  # data.import alone does not open the member register
+        imports.import_members(Actor("treasurer", "treasurer"), path)
+
+
+def test_a_clerk_sees_no_members_balances(coop):
+    from coop.services import tables
+
+    coop.sell([coop.lot()])
+    clerk, treasurer = Actor("clerk", "clerk"), Actor("treasurer", "treasurer")
+    q = tables.Query()
+    balance = [c.key for c in tables.spec("members").columns].index("balance") + 1
+    assert all(row[balance] is None for row in tables.page(clerk, "members", q, 0, 10))
+    assert any(row[balance] for row in tables.page(treasurer, "members", q, 0, 10))
+    assert "balance" not in tables.totals(clerk, "members", q)
+    assert "balance" not in [c.key for c in tables.visible_columns(clerk, "members")]
+    assert "balance" in [c.key for c in tables.visible_columns(treasurer, "members")]
+    own = Actor("amani", "member", member_id=coop.members[0])
+    assert "balance" in [c.key for c in tables.visible_columns(own, "members")]
+    assert tables.page(own, "members", q, 0, 10)[0][balance] == ledger.member_balance(own, coop.members[0])
+    with pytest.raises(PermissionDenied):
+        ledger.member_balance(clerk, coop.members[0])
 
 
 # ---------------------------------------------------------------- members see only their own rows
@@ -494,7 +538,7 @@ def test_every_service_write_leaves_exactly_its_audit_row(coop, tmp_path):
     calls = _calls(coop, tmp_path)
     coop.sell([coop.lot()])
     actor = Actor("auditee", "manager")
-    writes = {k: v for k, v in calls.items() if k not in ("read.all", "reports.read")}
+    writes = {k: v for k, v in calls.items() if k not in ("read.all", "reports.read", "balances.read")}
     for action, call in writes.items():
         before = AuditLog.select().count()
         call(actor)

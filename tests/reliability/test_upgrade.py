@@ -87,6 +87,29 @@ def test_version_2_indexes_serve_the_void_lookup_and_the_tax_summary(db):
     assert "journal_entry_source" in plan
 
 
+def test_version_3_file_gains_closings_of_periods(tmp_path):
+    """Version 4 adds the period_close table and its triggers: an upgraded file closes a period, keeps its
+    chain sound and refuses a posting dated in the closed period, also in raw SQL."""
+    from coop.permissions import SYSTEM
+    from coop.services import periods
+
+    path = _copy(3, tmp_path)
+    conn = sqlite3.connect(path)
+    assert "period_close" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+    handle = db.open_database(path)
+    try:
+        periods.close(SYSTEM, date(2025, 3, 31))
+        assert chain.verify().ok
+        with pytest.raises(sqlite3.IntegrityError, match="the period is closed"):
+            handle.connection().execute(
+                "INSERT INTO journal_entry (seq, date, kind, source_type, source_id, memo, created_by, "
+                "prev_hash, hash) VALUES (9999, '2025-03-15', 'payout', 'payout', 1, '', '', '', '')"
+            )
+    finally:
+        handle.close()
+
+
 # ---------------------------------------------------------------- backups and restore
 
 
@@ -182,7 +205,7 @@ def test_cli_backup_and_restore(tmp_path):
     harness.new_coop(path)
     out = harness.cli("--db", str(path), "backup", str(tmp_path / "copy.sqlite"))
     assert out.returncode == 0, out.stderr
-    assert list((tmp_path / "backups").glob("daily-*.sqlite"))  # the start-of-day backup was taken too
+    assert list((tmp_path / "backups").glob("coop-daily-*.sqlite"))  # the start-of-day backup was taken too
     out = harness.cli("--db", str(path), "restore", str(tmp_path / "copy.sqlite"))
     assert out.returncode == 0 and "records verified" in out.stdout, out.stderr
     out = harness.cli("--db", str(path), "restore", str(tmp_path / "nothing.sqlite"))

@@ -23,6 +23,7 @@ LOCALES = {
 # One document of every kind from the demo cooperative (year 2025), keyword arguments of reports.build.
 DEMO_PARAMS = {
     "receipt": {"sale_id": 1, "fmt": "a5"},
+    "voucher": {"payout_id": 1},
     "statement": {"member_id": 1, "start": date(2025, 1, 1), "end": date(2025, 12, 31)},
     "tax-filing": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
     "production": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
@@ -31,6 +32,7 @@ DEMO_PARAMS = {
     "census": {"end": date(2025, 12, 31)},
     "custody": {"sale_id": 2},
     "annual": {"year": 2025},
+    "anchor_slip": {},
 }
 
 

@@ -92,7 +92,7 @@ def test_dashboard_draws_four_charts(qtbot, qapp, demo_db):
     window.show()
     page = window.show_area("dashboard")
     qtbot.waitUntil(lambda: page.canvas is not None)
-    titles = [ax.get_title() for ax in page.figure.axes]
+    titles = [" ".join(ax.get_title().split()) for ax in page.figure.axes]  # wrapped to the chart's width
     assert "Production per month" in titles and "Incidents by category" in titles
     assert any(t.startswith("Mercury used per gram of gold") for t in titles)
     assert len(page.figure.axes[0].lines) == 2  # gold and cassiterite

@@ -37,6 +37,7 @@ EXPECTED = {
         "incidents",
         "mercury",
         "reports",
+        "ledger",
         "settings",
     },
     "treasurer": {
@@ -75,6 +76,7 @@ EXPECTED = {
         "incidents",
         "mercury",
         "reports",
+        "ledger",
         "settings",
     },
     "member": {"members", "lots", "sales", "payouts"},

@@ -138,7 +138,7 @@ def test_the_first_start_of_a_day_backs_the_file_up(coop_file):
 
     out = start("--db", str(coop_file), "--measure-startup")
     assert out.returncode == 0, out.stderr
-    backup = coop_file.parent / "backups" / f"daily-{date.today().isoformat()}.sqlite"
+    backup = coop_file.parent / "backups" / f"{coop_file.stem}-daily-{date.today().isoformat()}.sqlite"
     assert backup.is_file()
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT name FROM cooperative").fetchone() == ("Startup Coop",)

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QDateTime, Qt
+from PySide6.QtWidgets import QLabel
 
 from coop.models import Incident, LotOwner, Member, MercuryEntry, Payout, ProductionLot, Sale, TaxPayment
 from coop.permissions import SYSTEM, Actor
@@ -32,6 +33,8 @@ def test_create_member_with_field_error_then_fix(qtbot, ctx):
     qtbot.addWidget(page)
     before = page.model.rowCount()
     dlg = dialogs.member_dialog(CLERK, None, None)
+    assert dlg.widgets["member_no"].text()  # the next number is suggested
+    dlg.widgets["member_no"].clear()
     _save(qtbot, dlg)  # empty: the error shows next to the member number
     assert dlg.isVisible()
     assert dlg.errors["member_no"].text() and not dlg.errors["member_no"].isHidden()
@@ -361,3 +364,30 @@ def test_a_report_is_built_in_the_background_and_previewed(qtbot, demo_db):
     assert not page.findChildren(PdfPreview)  # not built on the UI thread
     qtbot.waitUntil(lambda: bool(page.findChildren(PdfPreview)), timeout=60_000)
     assert page.findChildren(PdfPreview)[0].page_count() >= 1
+
+
+def test_manager_closes_a_period_from_the_taxes_page(qtbot, ctx):
+    from coop.services import periods
+    from ui import pages
+
+    page = pages.taxes_page(SYSTEM, None)
+    qtbot.addWidget(page)
+    [button] = [b for b, t in page._actions if t() == "Close period…"]
+    assert button.isEnabled()
+    treasurers = pages.taxes_page(TREASURER, None)
+    qtbot.addWidget(treasurers)
+    assert {t(): b.isEnabled() for b, t in treasurers._actions}["Close period…"] is False
+    dlg = pages.close_period_dialog(SYSTEM, page)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert "cannot be undone" in dlg.findChild(QLabel, "close_period_warning").text()
+    dlg.widgets["period_to"].setDate(QDate(2026, 1, 31))
+    dlg.save()
+    assert not dlg.isVisible(), dlg.top_error.text()
+    assert periods.closed_to() == date(2026, 1, 31)
+    again = pages.close_period_dialog(SYSTEM, page)
+    qtbot.addWidget(again)
+    again.show()
+    again.widgets["period_to"].setDate(QDate(2026, 1, 15))
+    again.save()
+    assert again.isVisible() and "already closed" in again.errors["period_to"].text()

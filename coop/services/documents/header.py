@@ -17,8 +17,8 @@ def header() -> CoopHeader:
 
 
 def chain_prefix() -> str:
-    """The first 10 hex characters of the ledger's chain head (the paper anchor)."""
-    return chain.head()[1][:10]
+    """The first 16 hex characters of the ledger's chain head (the paper anchor: `verify --anchor`)."""
+    return chain.head()[1][:16]
 
 
 def check_period(start: date, end: date) -> None:

@@ -54,14 +54,14 @@ class ReceiptData:
 
     @property
     def qr_payload(self) -> str:
-        """ASCII payload of the receipt's QR code: number, date, total paid, currency, chain-hash prefix."""
+        """ASCII payload of the receipt's QR code: number, date, total paid, currency, the full link hash."""
         from coop import money
 
         f = self.figures
         total = money.from_minor(f.gross_minor, f.currency)
         return (
             f"COOPLEDGER;R={self.number};D={self.date.isoformat()};T={total};C={f.currency};"
-            f"H={self.chain_hash[:10]}"
+            f"H={self.chain_hash}"
         )
 
 

@@ -1,4 +1,5 @@
-"""Tax filing data: the period's tax summary with each mineral's HS code, and the authorities to file with."""
+"""Tax filing data: the period's tax summary (its voids of earlier sales, and the closing that made it final if
+any) with each mineral's HS code, and the authorities to file with."""
 
 from __future__ import annotations
 
