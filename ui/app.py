@@ -207,7 +207,9 @@ def _start_log(path: Path) -> None:
         logs.setup(path.parent)
     except OSError as exc:
         if sys.stderr is not None:
-            print(_("No log file in {folder}: {error}").format(folder=path.parent, error=exc), file=sys.stderr)
+            print(
+                _("No log file in {folder}: {error}").format(folder=path.parent, error=exc), file=sys.stderr
+            )
 
 
 def run_app(argv: list[str], args: argparse.Namespace | None = None) -> int:
