@@ -1,4 +1,4 @@
-# CoopLedger — `make run` opens the app on a demo cooperative; `make test` runs everything headless.
+# CoopLedger — `make run` opens the app on the demo cooperative (its own file); `make test` runs everything headless.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -13,7 +13,7 @@ LANGS := fr es pt sw
 POT := locales/coop.pot
 BABEL_KEYWORDS := -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 \
 	-k CoopError:1 -k ValidationError:2 -k NotFound:1 -k StateError:1 -k PermissionDenied:1 \
-	-k AuthError:1 -k StorageError:1 -k require_text:3
+	-k AuthError:1 -k StorageError:1 -k Cancelled:1 -k UnusualValue:2 -k Problem:2 -k require_text:3
 
 $(VENV)/.stamp: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,12 @@ update: extract
 		fi; \
 	done
 
+# The demo lives in its own file beside the real database (demo.coopledger), never in the real one.
+DEMO_DB = $$($(PY) -c "from coop import paths; from coop.services.setup import demo_path; print(demo_path(paths.database_path(None)))")
+
 run: compile
-	QT_QPA_PLATFORM= $(PY) main.py demo --if-missing
-	QT_QPA_PLATFORM= $(PY) main.py
+	QT_QPA_PLATFORM= $(PY) main.py --db "$(DEMO_DB)" demo --if-missing
+	QT_QPA_PLATFORM= $(PY) main.py --db "$(DEMO_DB)"
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -117,4 +120,4 @@ SCREENSHOT_DEBS := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 l
 screenshots: compile
 	@command -v xvfb-run >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq $(SCREENSHOT_DEBS); } \
 		|| { echo "make screenshots needs: apt-get install $(SCREENSHOT_DEBS)"; exit 1; }
-	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m ui.screenshots
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1366x768x24" $(PY) -m ui.screenshots

@@ -18,10 +18,10 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coop import chain, money  # noqa: E402
+from coop import chain, keys, money, register  # noqa: E402
 from coop.chain import PostingLine  # noqa: E402
 from coop.db import open_database  # noqa: E402
-from coop.models import Payout, Sale, TaxPayment  # noqa: E402
+from coop.models import BookEntry, Payout, Sale, TaxPayment  # noqa: E402
 from coop.permissions import SYSTEM  # noqa: E402
 from coop.services import registry, settings, taxes  # noqa: E402
 
@@ -45,6 +45,21 @@ BATCH = 50_000
 SALE_FIELDS = [f.name for f in Sale._meta.sorted_fields if f.name not in chain._UNHASHED]
 PAYOUT_FIELDS = [f.name for f in Payout._meta.sorted_fields if f.name not in chain._UNHASHED]
 TAX_PAYMENT_FIELDS = [f.name for f in TaxPayment._meta.sorted_fields if f.name not in chain._UNHASHED]
+BOOK_FIELDS = [f.name for f in BookEntry._meta.sorted_fields if f.name not in chain._UNHASHED]
+BOOK_SQL = (
+    f"INSERT INTO book_entry ({', '.join(BookEntry._meta.fields[f].column_name for f in BOOK_FIELDS)}, "
+    "state, void_reason, chain_hash) "
+    f"VALUES ({','.join('?' * (len(BOOK_FIELDS) + 3))})"
+)
+# The year's running costs (SYSCOHADA leaf accounts): payee, account, amount range in minor units (CDF)
+EXPENSES = [
+    ("Station Total", "6053", (50_000, 2_000_000)),
+    ("Quincaillerie", "6056", (20_000, 800_000)),
+    ("Bailleur", "622", (5_000_000, 5_000_001)),
+    ("Airtel", "628", (10_000, 200_000)),
+    ("Équipe de garde", "661", (200_000, 1_500_000)),
+    ("Transporteur", "618", (100_000, 3_000_000)),
+]
 
 
 @dataclass
@@ -92,7 +107,7 @@ class Writer:
 
 MEMBER_SQL = (
     "INSERT INTO member (id, member_no, full_name, sex, birth_year, id_number, card_expiry, phone, community, "
-    "site_id, role, join_date, status, share_capital_minor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "site_id, role, join_date, status, share_capital_minor, member_no_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 LOT_SQL = (
     "INSERT INTO production_lot (id, reference, date, site_id, mineral_id, qty_milli, grade_milli, "
@@ -126,7 +141,11 @@ class Chain:
     function coop.chain.append uses, so a generated chain is hashed exactly as a posted one."""
 
     def __init__(self, writer: Writer) -> None:
-        self.writer, self.seq, self.prev = writer, 0, chain.GENESIS
+        # after the links the services appended for the reference data (the settings' register link)
+        newest = writer.conn.execute(
+            "SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        self.writer, self.seq, self.prev = writer, *(newest or (0, chain.GENESIS))
 
     def append(self, day: date, kind: str, stype: str, sid: int, memo: str, lines: list[PostingLine], source):
         self.seq += 1
@@ -236,6 +255,7 @@ def _members(w: Writer, sizes: Sizes, sites: list[int], rng: random.Random) -> d
                 join.isoformat(),
                 "active",
                 0,
+                keys.fold(f"M{i:06d}"),
             ),
         )
     return by_site
@@ -266,6 +286,17 @@ def _sale_amounts(lots: list[LotInfo], price: int, rules: list[Rule]):
     return values, gross, gross_local, levy, tax_lines, withheld, net, totals
 
 
+def _seal_members(path: Path) -> int:
+    """The members written by plain SQL get their register link (coop.register), as an import gives them;
+    returns the links appended."""
+    handle = open_database(path)
+    try:
+        with handle.atomic():
+            return register.seal_all("generator")
+    finally:
+        handle.close()
+
+
 def generate(path: str | Path, sizes: Sizes, seed: int = 8) -> dict[str, float]:
     """Build the database at `path` (must not exist); returns counts and the elapsed seconds."""
     started = time.perf_counter()
@@ -278,7 +309,18 @@ def generate(path: str | Path, sizes: Sizes, seed: int = 8) -> dict[str, float]:
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-200000")
-    bulk = ("member", "production_lot", "lot_owner", "journal_entry", "posting", "sale", "sale_lot", "payout")
+    # sale_lot keeps its indexes: the trigger lot_owner_sold_insert looks a new owner's lot up in it on every
+    # insert, which without its index is a scan per row (quadratic: a quick-size file took minutes)
+    bulk = (
+        "member",
+        "production_lot",
+        "lot_owner",
+        "journal_entry",
+        "posting",
+        "sale",
+        "payout",
+        "book_entry",
+    )
     indexes = conn.execute(
         f"SELECT sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
         f"AND tbl_name IN ({','.join('?' * len(bulk))})",
@@ -296,6 +338,7 @@ def generate(path: str | Path, sizes: Sizes, seed: int = 8) -> dict[str, float]:
         conn.execute(sql)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.close()
+    counts["entries"] += _seal_members(path)
     counts["seconds"] = time.perf_counter() - started
     return counts
 
@@ -312,7 +355,7 @@ def _ledger(w: Writer, sizes: Sizes, ref: dict, by_site: dict[int, list[int]], r
     balances: dict[int, int] = {}
     credited: list[int] = []
     accrued: dict[int, int] = {r.id: 0 for r in rules}
-    lot_id = sale_id = payout_id = tp_id = voids = 0
+    lot_id = sale_id = payout_id = tp_id = voids = book_id = 0
     days = [date(YEAR, 1, 1) + timedelta(days=i) for i in range(365)]
     for d_index, day in enumerate(days):
         n_lots = sizes.lots * (d_index + 1) // 365 - sizes.lots * d_index // 365
@@ -378,6 +421,11 @@ def _ledger(w: Writer, sizes: Sizes, ref: dict, by_site: dict[int, list[int]], r
                 "buyer": buyer,
                 "currency": SALE_CCY,
                 "unit_price_minor": price,
+                # the terms schema 6 stores (coop.db._migration_6) left NULL: the generator prices in minor
+                # units, as sales posted before it did (NULL columns are not hashed)
+                "price_micro": None,
+                "levy_bp": None,
+                "tax_rates": None,
                 "rate_micro": RATE_MICRO,
                 "qty_milli": sum(lot.qty for lot in lots),
                 "priced_qty_milli": sum(lot.priced for lot in lots),
@@ -428,8 +476,46 @@ def _ledger(w: Writer, sizes: Sizes, ref: dict, by_site: dict[int, list[int]], r
                 balances[m] = balances.get(m, 0) + a
         n_pay = sizes.sales // 4 * (d_index + 1) // 365 - sizes.sales // 4 * d_index // 365
         payout_id = _payouts(w, ch, payout_sql, payout_id, day, n_pay, balances, credited, rng)
+        book_id = _book_entries(w, ch, book_id, day, max(1, sizes.sales // 10_000), rng)
     w.add("INSERT INTO receipt_counter (series, last_no) VALUES (?, ?)", (str(YEAR), sale_id))
-    return {"lots": lot_id, "sales": sale_id, "voided_sales": voids, "payouts": payout_id, "entries": ch.seq}
+    return {
+        "lots": lot_id,
+        "sales": sale_id,
+        "voided_sales": voids,
+        "payouts": payout_id,
+        "book_entries": book_id,
+        "entries": ch.seq,
+    }
+
+
+def _book_entry(w, ch, book_id: int, day: date, kind: str, lines: list[PostingLine], **row: Any) -> int:
+    """One entry of the books (coop.services.books.entries' fields) and its chain link."""
+    book_id += 1
+    values = {"id": book_id, "kind": kind, "date": day.isoformat(), "treasury": "", "counter": "", "party": "",
+              "member": None, "amount_minor": 0, "document_ref": "", "note": "", "created_by": "generator"}  # fmt: skip
+    values.update(row)
+    digest = ch.append(day, "book_entry", "book_entry", book_id, values["document_ref"], lines, dict(values))
+    w.add(BOOK_SQL, (*[values[c] for c in BOOK_FIELDS], "posted", "", digest))
+    return book_id
+
+
+def _book_entries(w, ch, book_id: int, day: date, n: int, rng: random.Random) -> int:
+    """A day's expenses paid from the cash box or the bank; on Mondays, cash deposited at the bank; on the
+    first of the month, mobile money withdrawn to the cash box."""
+    for _ in range(n):
+        payee, account, (lo, hi) = EXPENSES[rng.randrange(len(EXPENSES))]
+        amount, source = rng.randrange(lo, hi), rng.choice(["cash", "cash", "bank"])
+        lines = [PostingLine(account, None, None, amount), PostingLine(source, None, None, -amount)]
+        book_id = _book_entry(w, ch, book_id, day, "expense", lines, treasury=source, party=payee,
+                              amount_minor=amount, document_ref=f"F{book_id + 1}")  # fmt: skip
+    moves = [("cash", "bank")] if day.weekday() == 0 else []
+    moves += [("mobile_money", "cash")] if day.day == 1 else []
+    for source, target in moves:
+        amount = rng.randrange(1_000_000, 20_000_000)
+        lines = [PostingLine(target, None, None, amount), PostingLine(source, None, None, -amount)]
+        book_id = _book_entry(w, ch, book_id, day, "transfer", lines, treasury=source, counter=target,
+                              amount_minor=amount, document_ref=f"T{book_id + 1}")  # fmt: skip
+    return book_id
 
 
 def _payouts(w, ch, sql, payout_id, day, n, balances, credited, rng) -> int:
@@ -545,7 +631,8 @@ def main(argv: list[str] | None = None) -> int:
     counts = generate(args.out, Sizes(args.members, args.lots, args.sales), args.seed)
     print(
         f"generated {args.out}: {args.members} members, {counts['lots']} lots, {counts['sales']} sales "
-        f"({counts['voided_sales']} voided), {counts['payouts']} payouts, {counts['entries']} journal entries "
+        f"({counts['voided_sales']} voided), {counts['payouts']} payouts, {counts['book_entries']} entries of "
+        f"the books, {counts['entries']} journal entries "
         f"in {counts['seconds']:.1f} s"
     )
     if args.lots_csv:

@@ -603,6 +603,88 @@ def case_sign_in(scale: Scale) -> list[Row]:
     ]  # fmt: skip
 
 
+# The trial balance written by hand: debits and credits per posting key over the whole file.
+BASELINE_TRIAL_SQL = """
+SELECT account, SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END),
+       SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END)
+FROM posting GROUP BY account
+"""
+# The income statement written by hand: the same per key over the year, without the year-end carry entries.
+BASELINE_INCOME_SQL = """
+SELECT p.account, SUM(CASE WHEN p.amount_minor > 0 THEN p.amount_minor ELSE 0 END),
+       SUM(CASE WHEN p.amount_minor < 0 THEN -p.amount_minor ELSE 0 END)
+FROM posting p JOIN journal_entry j ON j.id = p.entry_id
+WHERE j.date >= :start AND j.date <= :end
+  AND NOT (j.source_type = 'book_entry' AND j.source_id IN (SELECT id FROM book_entry WHERE kind = 'year_close'))
+GROUP BY p.account
+"""
+
+
+def case_books(scale: Scale, work: Path) -> list[Row]:
+    """Not in issue 8: the books of issue 15 — trial balance and income statement over the whole file against
+    hand-written aggregates (same run), and closing the fiscal year on a copy of the file."""
+    from coop.permissions import SYSTEM
+    from coop.services.books import chart, reports
+
+    conn = sqlite3.connect(work)
+    params = {"start": YEAR_START.isoformat(), "end": YEAR_END.isoformat()}
+    mapping = chart.key_numbers()
+
+    def by_number(rows) -> dict[str, tuple[int, int]]:
+        out: dict[str, tuple[int, int]] = {}
+        for key, d, c in rows:
+            old = out.get(mapping.get(key, key), (0, 0))
+            out[mapping.get(key, key)] = (old[0] + d, old[1] + c)
+        return out
+
+    rows: list[Row] = []
+    postings = conn.execute("SELECT COUNT(*) FROM posting").fetchone()[0]
+    for name, sql, app in (
+        (f"10. trial balance ({postings:,} postings)", BASELINE_TRIAL_SQL, lambda: reports.trial_balance(SYSTEM)),
+        ("10a. income statement of the year", BASELINE_INCOME_SQL,
+         lambda: reports.income_statement(SYSTEM, since=YEAR_START, until=YEAR_END)),
+    ):  # fmt: skip
+        raw, result = conn.execute(sql, params).fetchall(), app()  # warm-up
+        raw_runs, app_runs = [], []
+        for _ in range(9):  # interleaved, so a burst of load on the shared cores hits both
+            raw_runs.append(timed(lambda sql=sql: conn.execute(sql, params).fetchall(), 1)[0])
+            app_runs.append(timed(app, 1)[0])
+        t_raw, t_app = statistics.median(raw_runs), statistics.median(app_runs)
+        want = by_number(raw)
+        lines = result.lines if hasattr(result, "lines") else result.income + result.expenses
+        assert all(want[x.number] == (x.debit_minor, x.credit_minor) for x in lines), name
+        ratio = t_app / t_raw
+        rows.append(
+            Row(name, fmt_s(t_app), fmt_s(t_raw), f"{ratio:.2f}", "ratio ≤ 1.3", verdict(ratio <= 1.3))
+        )
+    conn.close()
+    rows.append(_year_close_row(work))
+    return rows
+
+
+def _year_close_row(work: Path) -> Row:
+    """Closing 2025 (carry, period close, allocation with a ristourne to every member who sold) on a copy."""
+    from coop.db import open_database
+    from coop.models import database
+    from coop.permissions import SYSTEM
+    from coop.services.books import yearclose
+
+    database.close()
+    copy = working_copy(work, "yearclose.db")
+    db = open_database(copy)
+    decision = yearclose.parse_allocation({"date": date.today().isoformat(), "legal_reserve_pct": "20",
+                                           "education_reserve_pct": "20", "ristourne_pct": "30"})  # fmt: skip
+    t0 = time.perf_counter()
+    yearclose.close_year(SYSTEM, generate.YEAR, decision)
+    seconds = time.perf_counter() - t0
+    got = yearclose.closed_year(SYSTEM, generate.YEAR)
+    assert got is not None and sum(got.parts.values()) == got.result_minor
+    db.close()
+    open_database(work)
+    return Row(f"10b. year close 2025 (ristourne to {len(got.refunds):,} members)", fmt_s(seconds),
+               target="< 30 s", result=verdict(seconds < 30))  # fmt: skip
+
+
 # ---------------------------------------------------------------- table
 
 
@@ -675,6 +757,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += case_post_sale(scale, work)
     if want("7"):
         rows += case_verify(scale, work)
+    if want("10"):
+        rows += case_books(scale, work)
     if want("6"):
         rows += case_reports(scale, stmt_db, sale_id=1)
         db.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from cli import signin
-from cli.args import Parser
+from cli.args import Parser, coded
 from coop.errors import AuthError, ValidationError
 from coop.i18n import _
-from coop.permissions import ROLES, Actor
+from coop.permissions import ROLE_LABELS, ROLES, Actor
 
 
 def _new_password_option(p: argparse.ArgumentParser) -> None:
@@ -32,8 +32,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             "sign-in)"
         ),
     )
-    a.add_argument("username")
-    a.add_argument("--role", choices=ROLES, required=True)
+    a.add_argument("username", help=_("the name the person signs in with"))
+    a.add_argument(
+        "--role",
+        choices=ROLES,
+        required=True,
+        help=coded(_("role of the account"), [(role, ROLE_LABELS[role]) for role in ROLES]),
+    )
     a.add_argument("--member", help=_("member number, for member accounts"))
     _new_password_option(a)
     p = us.add_parser("passwd", help=_("change the signed-in account's own password"))

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from cli import accounts, cooperative, files, ledger, periods, records, report, signin
+from cli import accounts, books, cooperative, files, ledger, periods, records, report, signin, yearend
 from cli.args import Parser, UsageError
 from coop import i18n, options
 from coop.errors import CoopError, ValidationError
@@ -16,7 +16,7 @@ from coop.i18n import _
 from coop.permissions import Actor
 
 # Each command module imports the services it needs inside its commands: building this parser imports none.
-MODULES = (cooperative, records, ledger, files, accounts, report, periods)
+MODULES = (cooperative, records, ledger, files, accounts, report, periods, books, yearend)
 Command = Callable[[argparse.Namespace, Actor], int]
 COMMANDS: dict[str, Command] = {name: fn for module in MODULES for name, fn in module.COMMANDS.items()}
 
@@ -51,9 +51,12 @@ def _sign_in_options_everywhere(sub: argparse._SubParsersAction) -> None:
 
 # Commands that only read: on a read-only file, folder or disk they open it read-only (no journal-mode change,
 # no migration, no day's backup; the sign-in is checked without being recorded).
-READING = frozenset({"verify", "export", "backup", "report", "balance", "tax-summary", "summary"})
+READING = frozenset(
+    {"verify", "export", "export-beancount", "backup", "report", "balance", "tax-summary", "summary"}
+)
+READING |= frozenset(books.REPORTS)
 # Commands that print figures: refused on a damaged file (coop.db.check_figures) rather than showing them.
-FIGURES = frozenset({"balance", "tax-summary", "summary", "report"})
+FIGURES = frozenset({"balance", "tax-summary", "summary", "report"}) | frozenset(books.REPORTS)
 
 
 def open_db(args: argparse.Namespace) -> Path:
@@ -91,6 +94,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     except CoopError as exc:
         print(_("Error: {message}").format(message=exc.message()).replace("\n", " "), file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader went away (`… | head`): what it wanted was printed; stop quietly, as Unix tools do.
+        # Point stdout at devnull so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, the shell's code for a command cut off by a closed pipe
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -7,14 +7,67 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import NoReturn
 
-from coop.i18n import _
+from coop import i18n
+from coop.i18n import N_, _, ngettext
+
+# argparse's own texts (Python 3.11-3.13): argparse looks them up in gettext's "argparse" domain, for which no
+# catalogue exists in our languages, so they are marked here and kept in ours (install_argparse_translation).
+ARGPARSE_TEXTS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("subcommands"),
+    N_("show this help message and exit"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("unrecognized arguments: %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+
+
+def _argparse_plurals() -> None:
+    """argparse's one plural text, marked for extraction (never called: argparse asks for it itself)."""
+    ngettext("expected %s argument", "expected %s arguments", 2)
+
+
+def install_argparse_translation() -> None:
+    """Make argparse translate its texts ("usage:", "options", "the following arguments are required") with
+    our catalogue, in the language in force when it formats them (argparse calls its module's `_` and
+    `ngettext` by name, so replacing them there is enough; texts we do not have stay English)."""
+    argparse._ = i18n._  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
 
 
 class UsageError(Exception):
     """argparse found a bad argument: one line on stderr, exit 1."""
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse writes "heading:" itself; French wants a no-break space before the colon, as in our
+    "{label}: {value}", so the heading takes what that pattern puts between the label and the colon."""
+
+    def start_section(self, heading: str | None) -> None:
+        if heading:
+            joined = _("{label}: {value}").format(label=heading, value="").rstrip()
+            heading = joined[:-1] if joined.endswith(":") else heading
+        super().start_section(heading)
+
+
 class Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        install_argparse_translation()  # before the help option and the groups are titled
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
@@ -63,3 +116,13 @@ def positive(text: str) -> int:
             _("“{value}” is not a whole number of 1 or more.").format(value=text)
         )
     return int(text)
+
+
+def coded(text: str, labels: Sequence[tuple[str, str]]) -> str:
+    """Help of an option whose choices are typed codes: the translated `text` and, per code, what it means.
+
+    The codes stay as they are typed (`--method mobile_money`); each is followed by its translated label, so
+    the help never shows an English key alone inside a translated sentence. `%` is doubled for argparse.
+    """
+    meanings = ", ".join(code + " = " + _(label) for code, label in labels)
+    return _("{label}: {value}").format(label=text, value=meanings).replace("%", "%%")

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from cli import signin
+from cli import ledger, signin
 from cli.args import positive
 from coop.errors import AuthError, StorageError
 from coop.i18n import _
@@ -18,11 +18,11 @@ NO_DATABASE = ("restore",)  # commands that must not open (and so upgrade or bac
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("backup", help=_("online backup of the database to a file"))
-    s.add_argument("dest")
+    s.add_argument("dest", help=_("file to write the backup to"))
     s = sub.add_parser(
         "restore", help=_("replace the database by a verified backup (the current file is kept aside)")
     )
-    s.add_argument("file")
+    s.add_argument("file", help=_("the backup file to restore"))
     s = sub.add_parser("verify", help=_("integrity check, ledger balance and hash chain"))
     s.add_argument(
         "--full",
@@ -43,6 +43,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         ),
     )
     s.add_argument("--anchors", metavar="FILE", help=_("a text file of NUMBER:HASH anchors, one per line"))
+    ledger.json_option(s)
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -88,12 +89,24 @@ def verify(args: argparse.Namespace, actor: Actor) -> int:
         seen=anchors.read_seen(seen_path(args), path),
         paper=paper,
     )
-    for problem in report.problems:
-        print(problem.message())
+    if args.json:  # {"ok", "links", "head", "problems": [translated messages]}
+        ledger.print_json(
+            {
+                "ok": report.ok,
+                "links": report.links,
+                "head": report.head,
+                "problems": [p.message() for p in report.problems],
+            }
+        )
+    else:
+        for problem in report.problems:
+            print(problem.message())
     if not report.ok:
         return 1
     if not database.obj.read_only:  # a file on read-only media is verified, nothing is noted beside it
         anchors.note(path, "verify", seen_path(args))
+    if args.json:
+        return 0
     if paper:
         print(_("Paper anchors matching the chain: {n}.").format(n=len(paper)))
     print(_("OK: {n} records verified; chain head {head}.").format(n=report.links, head=report.head[:16]))

@@ -6,12 +6,25 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from cli.args import Parser, day, year
+from cli.args import Parser, coded, day, year
+from cli.ledger import AUTHORITY_HELP
 from coop.errors import NotFound, ValidationError
 from coop.i18n import N_, _, ngettext
 from coop.permissions import Actor
 
 HELP_SALE = N_("receipt number N of the latest series, or SERIES/N (e.g. 2025/17)")
+
+
+RECEIPT_FORMATS = (
+    ("a5", N_("A5 sheet")),
+    ("80mm", N_("80 mm receipt roll")),
+    ("58mm", N_("58 mm receipt roll")),
+)
+PERIOD_REPORTS = {
+    "production": N_("production report for a period"),
+    "safety": N_("safety report for a period"),
+    "mercury": N_("mercury report for a period"),
+}
 
 
 def _common(p: argparse.ArgumentParser, default_out: str) -> None:
@@ -38,7 +51,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     kinds = rp.add_subparsers(dest="report_kind", required=True, parser_class=Parser)
     p = kinds.add_parser("receipt", help=_("sale receipt"))
     p.add_argument("--sale", required=True, help=_(HELP_SALE))
-    p.add_argument("--format", dest="fmt", choices=("a5", "80mm", "58mm"), default="a5")
+    p.add_argument(
+        "--format",
+        dest="fmt",
+        choices=tuple(code for code, _label in RECEIPT_FORMATS),
+        default="a5",
+        help=coded(_("paper format (default: a5)"), RECEIPT_FORMATS),
+    )
     p.add_argument("--duplicate", action="store_true", help=_("reprint marked DUPLICATE"))
     _common(p, "receipt.pdf")
     p = kinds.add_parser("voucher", help=_("payout voucher for the member to sign"))
@@ -46,6 +65,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "--payout", type=int, required=True, help=_("payout id (the number after the year on its voucher)")
     )
     _common(p, "voucher.pdf")
+    p = kinds.add_parser("tax-slip", help=_("tax-payment slip for the treasurer to keep"))
+    p.add_argument("payment", type=int, help=_("tax payment id (the number after the year on its slip)"))
+    _common(p, "tax-slip.pdf")
     p = kinds.add_parser("statement", help=_("member earnings statement"))
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--member", help=_("member number"))
@@ -55,10 +77,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     _common(p, "statement.pdf")
     p = kinds.add_parser("tax-filing", help=_("tax filing for a period"))
     _period(p)
-    p.add_argument("--authority")
+    p.add_argument("--authority", help=_(AUTHORITY_HELP))
     _common(p, "tax-filing.pdf")
     for kind in ("production", "safety", "mercury"):
-        p = kinds.add_parser(kind, help=_("{kind} report for a period").format(kind=kind))
+        p = kinds.add_parser(kind, help=_(PERIOD_REPORTS[kind]))
         _period(p)
         _common(p, f"{kind}.pdf")
     p = kinds.add_parser("census", help=_("member census (aggregate) or register (--full)"))
@@ -71,12 +93,33 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     what.add_argument("--sale", help=_(HELP_SALE))
     _common(p, "custody.pdf")
     p = kinds.add_parser("annual", help=_("annual report for the general assembly"))
-    p.add_argument("--year", type=year, required=True)
+    p.add_argument("--year", type=year, required=True, help=_("the year of the report, e.g. 2025"))
     _common(p, "annual.pdf")
     p = kinds.add_parser(
         "anchor_slip", help=_("anchor slip: the chain's head now, for the general assembly to sign")
     )
     _common(p, "anchor-slip.pdf")
+    _add_books_parsers(kinds)
+
+
+def _add_books_parsers(kinds: argparse._SubParsersAction) -> None:
+    """The books' reports: PDF, or CSV when --out ends in .csv."""
+    for kind, what in (
+        ("trial-balance", _("trial balance")),
+        ("income-statement", _("income statement")),
+        ("general-ledger", _("general ledger of one account")),
+        ("cash-book", _("cash book of one treasury account, with its cash counts")),
+    ):
+        p = kinds.add_parser(kind, help=_("{what} (PDF, or CSV with --out FILE.csv)").format(what=what))
+        _period(p, required=False)
+        if kind == "general-ledger":
+            p.add_argument("--account", required=True, help=_("account number in the chart"))
+        if kind == "cash-book":
+            p.add_argument("--treasury", required=True, help=_("treasury account (number, name or id)"))
+        _common(p, f"{kind}.pdf")
+    p = kinds.add_parser("balance-sheet", help=_("balance sheet (PDF, or CSV with --out FILE.csv)"))
+    p.add_argument("--date", dest="end", type=day, help=_("at the end of this day (default: today)"))
+    _common(p, "balance-sheet.pdf")
 
 
 def _member_id(text: str) -> int:
@@ -101,6 +144,8 @@ def params(args: argparse.Namespace) -> dict:
         return {"sale_id": receipt.find_sale(args.sale), "fmt": args.fmt, "duplicate": args.duplicate}
     if kind == "voucher":
         return {"payout_id": args.payout}
+    if kind == "tax-slip":
+        return {"payment_id": args.payment}
     if kind == "statement":
         out = {"start": args.start, "end": args.end}
         return out | ({"all": True} if args.all else {"member_id": _member_id(args.member)})
@@ -114,6 +159,16 @@ def params(args: argparse.Namespace) -> dict:
         return {"lot_ref": args.lot} if args.lot else {"sale_id": receipt.find_sale(args.sale)}
     if kind == "anchor_slip":
         return {}
+    if kind in ("trial-balance", "income-statement"):
+        return {"start": args.start, "end": args.end}
+    if kind == "general-ledger":
+        return {"account": args.account, "start": args.start, "end": args.end}
+    if kind == "cash-book":
+        from coop.services.books import treasury
+
+        return {"treasury_id": treasury.find(args.treasury).id, "start": args.start, "end": args.end}
+    if kind == "balance-sheet":
+        return {"end": args.end}
     return {"year": args.year}
 
 
@@ -137,13 +192,23 @@ def run(args: argparse.Namespace, actor: Actor) -> int:
             )
         )
         return 0
-    pdf = reports.build(args.report_kind, actor, lang=lang, **kw)
     out = Path(args.out)
     if out.parent and not out.parent.exists():
         raise NotFound("The folder {path} does not exist.", path=str(out.parent))
+    if out.suffix.lower() == ".csv" and args.report_kind in BOOKS_CSV:
+        from coop import i18n
+        from coop.services.books import report_csv
+        from coop.services.documents import header
+
+        with i18n.language(*reports.document_locale(header.header(), lang)):
+            n = report_csv.write(actor, args.report_kind, out, **kw)
+        print(ngettext("{n} row written to {file}.", "{n} rows written to {file}.", n).format(n=n, file=out))
+        return 0
+    pdf = reports.build(args.report_kind, actor, lang=lang, **kw)
     out.write_bytes(pdf)
     print(_("Written to {path}.").format(path=out))
     return 0
 
 
+BOOKS_CSV = frozenset({"trial-balance", "general-ledger", "cash-book", "income-statement", "balance-sheet"})
 COMMANDS = {"report": run}

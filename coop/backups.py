@@ -182,13 +182,13 @@ def _verified_copy(source: Path, work: Path, anchor_log: Path | None = None) -> 
 
 def _record_restore(candidate: Path, source: Path, links: int, head: str, username: str) -> None:
     """The restore as the first audit row of the restored file (written into the copy before the swap)."""
-    from coop.models import AuditLog
+    from coop.services import audit
 
     handle = db.open_database(candidate, migrate=False, bind=False)
     try:
         with db.bound(handle), handle.atomic():
-            AuditLog.create(
-                at=datetime.now().replace(microsecond=0),
+            audit.append(  # hashed after the file's newest audit row, as every audit row is
+                at=audit.now_text(),
                 username=username,
                 action="restore",
                 entity="database",

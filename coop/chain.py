@@ -13,15 +13,36 @@ from typing import Any
 from peewee import DateField
 
 from coop.i18n import N_
-from coop.models import JournalEntry, Payout, PeriodClose, Posting, Sale, SaleLot, TaxPayment
+from coop.models import (
+    BookEntry,
+    JournalEntry,
+    Payout,
+    PeriodClose,
+    Posting,
+    RegisterEvent,
+    Sale,
+    SaleLot,
+    TaxPayment,
+)
 
 GENESIS = "0" * 64
 BATCH = 2000
 # Columns that change legitimately after posting (state on void) or that store the hash itself.
 _UNHASHED = {"state", "void_reason", "chain_hash"}
-SOURCES = {"sale": Sale, "payout": Payout, "tax_payment": TaxPayment, "period_close": PeriodClose}
-# Links that move no money: a closing of a period holds the chain head and posts nothing.
-NO_POSTINGS = frozenset({"period_close"})
+# Columns added after links were written (schema 6: a sale's price as typed and the rates it used): hashed when
+# set, left out when NULL, so the links of records posted before them still verify.
+_HASHED_WHEN_SET = frozenset({"price_micro", "levy_bp", "tax_rates"})
+SOURCES = {
+    "sale": Sale,
+    "payout": Payout,
+    "tax_payment": TaxPayment,
+    "period_close": PeriodClose,
+    "register_event": RegisterEvent,  # a member's, account's or the settings' values (coop.register)
+    "book_entry": BookEntry,  # an entry of the books (coop.services.books: expense, income, transfer, ...)
+}
+# Links that move no money: a closing of a period holds the chain head and posts nothing; a register event
+# holds a record's values.
+NO_POSTINGS = frozenset({"period_close", "register_event"})
 
 
 @dataclass(frozen=True)
@@ -56,7 +77,9 @@ def link_hash(prev_hash: str, payload: dict[str, Any]) -> str:
 
 def source_fields(row: dict[str, Any], lots: Sequence[tuple[int, int]] = ()) -> dict[str, Any]:
     """The hashed fields of a sale/payout/tax payment (stored values), plus a sale's (lot, value) pairs."""
-    fields = {k: v for k, v in row.items() if k not in _UNHASHED}
+    fields = {
+        k: v for k, v in row.items() if k not in _UNHASHED and not (v is None and k in _HASHED_WHEN_SET)
+    }
     if lots:
         fields["lots"] = sorted(lots)
     return fields
@@ -135,18 +158,17 @@ def append(
         source=source,
     )
     row = JournalEntry.create(**entry, prev_hash=prev, hash=digest)
-    Posting.insert_many(
-        [
-            {
-                "entry": row.id,
-                "account": p.account,
-                "member": p.member_id,
-                "tax_rule": p.tax_rule_id,
-                "amount_minor": p.amount_minor,
-            }
-            for p in postings
-        ]
-    ).execute()
+    rows = [
+        {
+            "entry": row.id,
+            "account": p.account,
+            "member": p.member_id,
+            "tax_rule": p.tax_rule_id,
+            "amount_minor": p.amount_minor,
+        }
+        for p in postings
+    ]
+    Posting.insert_rows(rows)  # an entry of any size (a year's ristourne, a long opening) is written
     return row
 
 
@@ -239,6 +261,7 @@ def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], _Source]:
             continue
         lots: dict[int, list[tuple[int, int]]] = {}
         wanted = set(ids)
+        optional = sorted(_HASHED_WHEN_SET.intersection(model._meta.fields))
         for span in _spans(ids):
             if stype == "sale":
                 sql = "SELECT sale_id, lot_id, value_minor FROM sale_lot WHERE sale_id BETWEEN ? AND ?"
@@ -250,6 +273,9 @@ def _sources_for(rows: list[dict[str, Any]]) -> dict[tuple[str, int], _Source]:
                     # the row minus the unhashed columns is source_fields(src, lots), without a copy
                     stored, state = src.pop("chain_hash"), src.pop("state")
                     reason = src.pop("void_reason", "")  # a closing has none: it is never voided
+                    for name in optional:
+                        if src[name] is None:
+                            del src[name]
                     if src["id"] in lots:
                         src["lots"] = sorted(lots[src["id"]])
                     out[(stype, src["id"])] = _Source(src, stored, state, reason)
@@ -276,8 +302,10 @@ def _check_link(r: dict[str, Any], prev: str, lines: list[list[Any]], sources: d
         return N_("entry does not balance")
     if r["kind"] == r["source_type"] and src.chain_hash != r["hash"]:
         return N_("record's stored hash does not match")
-    if r["kind"] in NO_POSTINGS and (lines or src.fields.get("head_hash") != prev):
+    if r["kind"] == "period_close" and (lines or src.fields.get("head_hash") != prev):
         return N_("closing does not hold the chain head before it")
+    if r["kind"] in NO_POSTINGS and lines:  # a register event moves no money
+        return N_("entry does not balance")
     return ""
 
 
@@ -294,11 +322,19 @@ def _note(seen: Seen, r: dict[str, Any]) -> None:
         seen[key] = (post_seq, r["memo"])
 
 
+def _sources_in_the_file() -> list[tuple[str, Any]]:
+    """The source kinds whose table the file has: a file of an older schema (verified before it is upgraded,
+    e.g. a backup) has no table of the sources added after it, hence no record of them to check. The
+    database's own table list (peewee asks each backend its catalogue), not SQLite-only SQL."""
+    tables = set(JournalEntry._meta.database.get_tables())  # every model of the file shares one database
+    return [(stype, m) for stype, m in SOURCES.items() if m._meta.table_name in tables]
+
+
 def _records_disagreeing(seen: Seen) -> tuple[int | None, str] | None:
     """After a sound walk: the first record whose state or void reason the journal does not back, or a
     posted record no link posts. Returns (post seq or None, "kind id")."""
     worst: tuple[int, str] | None = None
-    for stype, model in SOURCES.items():
+    for stype, model in _sources_in_the_file():
         reason_column = "void_reason" if "void_reason" in model._meta.fields else "''"
         sql = f"SELECT id, state, {reason_column} FROM {model._meta.table_name}"  # plain rows: all are read
         for rid, state, reason in model._meta.database.execute_sql(sql):

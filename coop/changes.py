@@ -41,6 +41,8 @@ AREAS = frozenset(
         "incidents",
         "mercury",
         "periods",  # closings of periods (nothing may be dated in a closed period)
+        "books",  # entries of the books (expenses, income, transfers, opening balances, shares, cash counts)
+        "treasury",  # the chart of accounts and the treasury accounts (cash boxes, wallets, bank accounts)
     }
 )
 

@@ -423,7 +423,7 @@ LATER_MODELS = (models.PeriodClose,)
 
 def _migration_1(db: SqliteDatabase) -> None:
     """Version 1: every table, index and the finality triggers."""
-    db.create_tables([m for m in models.ALL_MODELS if m not in LATER_MODELS])
+    db.create_tables([m for m in models.ALL_MODELS if m not in LATER_MODELS and m not in models.BOOK_MODELS])
     for sql in finality_triggers():
         db.execute_sql(sql)
 
@@ -479,8 +479,9 @@ def period_triggers() -> list[str]:
     ]
     close_same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in close_columns)
     return [
+        # a register event (coop.register) is dated the day a member or account changes, books closed or not
         "CREATE TRIGGER IF NOT EXISTS journal_entry_closed_period BEFORE INSERT ON journal_entry "
-        f"WHEN NEW.kind <> 'period_close' AND NEW.date <= {closed} "
+        f"WHEN NEW.kind NOT IN ('period_close', 'register_event') AND NEW.date <= {closed} "
         "BEGIN SELECT RAISE(ABORT, 'the period is closed'); END",
         "CREATE TRIGGER IF NOT EXISTS production_lot_closed_period BEFORE INSERT ON production_lot "
         f"WHEN NEW.date <= {closed} BEGIN SELECT RAISE(ABORT, 'the period is closed'); END",
@@ -540,12 +541,129 @@ def _migration_5(db: SqliteDatabase) -> None:
         db.execute_sql(sql)
 
 
+SALE_TERMS = ("price_micro", "levy_bp", "tax_rates")  # schema 6: what a sale was computed with
+
+
+def _migration_6(db: SqliteDatabase) -> None:
+    """Version 6: a sale stores its price as typed and the levy and tax rates it used (NULL on older sales,
+    which coop.chain then leaves out of the hashed fields), and the posted-sale trigger covers them."""
+    have = {c.name for c in db.get_columns("sale")}
+    kinds = {"price_micro": "INTEGER", "levy_bp": "INTEGER", "tax_rates": "TEXT"}
+    for name in SALE_TERMS:
+        if name not in have:  # a file created at this version already has them (version 1 makes the tables)
+            db.execute_sql(f"ALTER TABLE sale ADD COLUMN {name} {kinds[name]}")
+    db.execute_sql("DROP TRIGGER IF EXISTS sale_final_update")
+    for sql in finality_triggers():
+        if " sale_final_update " in sql:
+            db.execute_sql(sql)
+
+
+def register_triggers() -> list[str]:
+    """A posted register event (coop.register) is never changed or deleted."""
+    abort = "BEGIN SELECT RAISE(ABORT, 'a register event is final'); END"
+    return [
+        "CREATE TRIGGER IF NOT EXISTS register_event_final_update BEFORE UPDATE ON register_event "
+        f"WHEN OLD.state <> 'draft' {abort}",
+        "CREATE TRIGGER IF NOT EXISTS register_event_final_delete BEFORE DELETE ON register_event "
+        f"WHEN OLD.state <> 'draft' {abort}",
+    ]
+
+
+def _fill_keys(db: SqliteDatabase, table: str, column: str, key: str) -> None:
+    """The comparison key of every row (coop.keys.fold); two rows stored before keys existed that fold alike
+    ("Élise" and "élise") keep working: the later one's key gets "#id" (verify accepts that form)."""
+    from coop.keys import fold
+
+    if key not in {c.name for c in db.get_columns(table)}:
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{key}" VARCHAR(255) NOT NULL DEFAULT \'\'')
+    taken: set[str] = set()
+    rows = db.execute_sql(f'SELECT id, "{column}" FROM "{table}" ORDER BY id').fetchall()
+    for rid, value in rows:
+        folded = fold(value)
+        if folded in taken:
+            folded = f"{folded}#{rid}"
+        taken.add(folded)
+        db.execute_sql(f'UPDATE "{table}" SET "{key}" = ? WHERE id = ?', (folded, rid))
+    db.execute_sql(f'CREATE UNIQUE INDEX IF NOT EXISTS "{table}_{key}" ON "{table}" ("{key}")')
+
+
+def _hash_audit_rows(db: SqliteDatabase) -> None:
+    """Hash the audit rows written before schema 7 in sequence (the append-only trigger is lifted for it)."""
+    from coop.services import audit
+
+    if "hash" not in {c.name for c in db.get_columns("audit_log")}:
+        db.execute_sql("ALTER TABLE audit_log ADD COLUMN hash VARCHAR(255) NOT NULL DEFAULT ''")
+    db.execute_sql("DROP TRIGGER IF EXISTS audit_log_no_update")
+    columns = ", ".join(f'"{c}"' for c in audit.HASHED)
+    prev = audit.GENESIS
+    for row in db.execute_sql(f"SELECT id, {columns} FROM audit_log ORDER BY id").fetchall():
+        prev = audit.row_hash(prev, row[1:])
+        db.execute_sql("UPDATE audit_log SET hash = ? WHERE id = ?", (prev, row[0]))
+    for sql in finality_triggers():
+        if " audit_log_no_update " in sql:
+            db.execute_sql(sql)
+
+
+def _migration_7(db: SqliteDatabase) -> None:
+    """Version 7: comparison keys of identifiers (unique), the audit log hashed in sequence, and members,
+    accounts and settings under the chain: one register link for each existing record (coop.register)."""
+    from coop import register
+
+    for table, column, key in register.KEY_COLUMNS:
+        _fill_keys(db, table, column, key)
+    db.create_tables([models.RegisterEvent])
+    _hash_audit_rows(db)
+    db.execute_sql("DROP TRIGGER IF EXISTS journal_entry_closed_period")
+    for sql in [*period_triggers(), *register_triggers()]:
+        db.execute_sql(sql)
+    register.seal_all("upgrade")
+
+
+def book_triggers() -> list[str]:
+    """Version 8: posted entries of the books are final like payouts (only a void changes their state and
+    reason), and cash counts are never changed or deleted."""
+    columns = [
+        f.column_name
+        for f in models.BookEntry._meta.sorted_fields
+        if f.column_name not in ("state", "void_reason")
+    ]
+    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in columns)
+    return [
+        "CREATE TRIGGER IF NOT EXISTS book_entry_final_update BEFORE UPDATE ON book_entry "
+        f"WHEN OLD.state <> 'draft' AND NOT (OLD.state = 'posted' AND NEW.state = 'voided' AND {same}) "
+        "BEGIN SELECT RAISE(ABORT, 'posted book_entry is final'); END",
+        "CREATE TRIGGER IF NOT EXISTS book_entry_final_delete BEFORE DELETE ON book_entry "
+        "WHEN OLD.state <> 'draft' BEGIN SELECT RAISE(ABORT, 'posted book_entry is final'); END",
+        "CREATE TRIGGER IF NOT EXISTS cash_count_no_update BEFORE UPDATE ON cash_count "
+        "BEGIN SELECT RAISE(ABORT, 'cash_count rows are final'); END",
+        "CREATE TRIGGER IF NOT EXISTS cash_count_no_delete BEFORE DELETE ON cash_count "
+        "BEGIN SELECT RAISE(ABORT, 'cash_count rows are final'); END",
+    ]
+
+
+def _migration_8(db: SqliteDatabase) -> None:
+    """Version 8: the books. The chart of accounts of the cooperative's country, the keys the sales ledger's
+    postings use mapped onto it (postings are hashed in the chain: their keys stay and are mapped instead of
+    rewritten, so every balance and `verify` are unchanged), the treasury accounts (the first three on the
+    keys cash, mobile_money, bank), entries of the books, cash counts, and their finality triggers."""
+    from coop.services.books import chart
+
+    db.create_tables(models.BOOK_MODELS)
+    row = db.execute_sql("SELECT country FROM cooperative ORDER BY id LIMIT 1").fetchone()
+    chart.install_chart(row[0] if row else "")
+    for sql in book_triggers():
+        db.execute_sql(sql)
+
+
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     1: _migration_1,
     2: _migration_2,
     3: _migration_3,
     4: _migration_4,
     5: _migration_5,
+    6: _migration_6,
+    7: _migration_7,
+    8: _migration_8,
 }
 LATEST = max(MIGRATIONS)
 
@@ -604,7 +722,14 @@ def finality_triggers() -> list[str]:
 def expected_triggers() -> set[str]:
     """Names of the triggers that make posted records, closed periods and what sales used final (versions
     1, 2, 4 and 5)."""
-    every = [*finality_triggers(), *V2_SQL, *period_triggers(), *sold_triggers()]
+    every = [
+        *finality_triggers(),
+        *V2_SQL,
+        *period_triggers(),
+        *sold_triggers(),
+        *register_triggers(),
+        *book_triggers(),
+    ]
     names = {sql.split()[5] for sql in every if sql.startswith("CREATE TRIGGER")}
     return names
 

@@ -183,28 +183,105 @@ def babel_locale(locale: str | None = None) -> str:
     return "en" if locale.startswith(PSEUDO) else locale
 
 
+class MoneyPractice(NamedTuple):
+    """How a country writes one currency where it differs from CLDR's pattern for the country's locale."""
+
+    symbol: str
+    before: bool  # the symbol precedes the amount (then a no-break space between them)
+    whole_without_cents: bool = False  # ".00" is left out (cents that exist are always printed)
+
+
+# (country, currency) -> practice. Bolivia writes "Bs 1.234,50" and "$us" for the dollar (Banco Central de
+# Bolivia, SIN invoices); Tanzanian prices and receipts write shillings without cents ("TSh 1,234");
+# Mozambique's metical is "MT" (Banco de Moçambique); elsewhere babel's CLDR pattern is the practice
+# (fr_CD: "1 234,50 FC"). Digits, grouping and the decimal sign always come from babel for the locale.
+MONEY_PRACTICE: dict[tuple[str, str], MoneyPractice] = {
+    ("BO", "BOB"): MoneyPractice("Bs", before=True),
+    ("BO", "USD"): MoneyPractice("$us", before=True),
+    ("TZ", "TZS"): MoneyPractice("TSh", before=True, whole_without_cents=True),
+    ("MZ", "MZN"): MoneyPractice("MT", before=False),
+}
+
+
+# The name of the tax identification number where a country's own name is what every reader knows: Bolivia's
+# NIT, Peru's RUC, Brazil's CNPJ (companies; CPF is a person's), Mozambique's NUIT, Tanzania's TIN, the
+# DRC's NIF. Elsewhere the catalogue's generic "Tax id" is printed.
+TAX_ID_NAMES = {"BO": "NIT", "PE": "RUC", "BR": "CNPJ", "MZ": "NUIT", "TZ": "TIN", "CD": "NIF"}
+
+
+def tax_id_line(country: str, value: str) -> str:
+    """'NIT 1023456027' for a Bolivian cooperative, else the translated 'Tax id {value}'."""
+    name = TAX_ID_NAMES.get(country.upper())
+    return f"{name}\u00a0{value}" if name else _("Tax id {value}").format(value=value)
+
+
+def country_of(locale: str) -> str:
+    """The country of a locale ('fr_CD' -> 'CD', 'pt-MZ' -> 'MZ'; '' when the locale names none)."""
+    parts = locale.replace("-", "_").split("_")
+    return next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
+
+
+def _practice(currency: str, locale: str) -> MoneyPractice | None:
+    return MONEY_PRACTICE.get((country_of(locale), currency.upper()))
+
+
 def format_money(minor: int, currency: str, locale: str | None = None) -> str:
-    """Amount in minor units (rounded once by money.py) in the locale's currency format, ISO digits."""
+    """Amount in minor units (rounded once by money.py) as the locale's country writes that currency:
+    babel's CLDR pattern with ISO digits, or the country's practice in MONEY_PRACTICE."""
     from copy import copy
 
     from babel import Locale
 
     from coop import money
 
-    loc = Locale.parse(babel_locale(locale))
+    loc_name = babel_locale(locale)
+    practice = _practice(currency, loc_name)
+    if practice is not None:
+        digits = format_amount(abs(minor), currency, loc_name)
+        sign = "-" if minor < 0 else ""
+        if practice.before:
+            return f"{sign}{practice.symbol}\u00a0{digits}"
+        return f"{sign}{digits}\u00a0{practice.symbol}"
+    loc = Locale.parse(loc_name)
     pattern = copy(loc.currency_formats["standard"])
     d = money.digits(currency)
     pattern.frac_prec = (d, d)
     return pattern.apply(money.from_minor(minor, currency), loc, currency=currency, currency_digits=False)
 
 
+def currency_symbol(currency: str, locale: str | None = None) -> str:
+    """The symbol `format_money` writes for this currency in this locale ("FC" for CDF in fr_CD, "Bs" in
+    Bolivia, "MT" in Mozambique): column headers and unit prices use it, so one document shows one form."""
+    from babel.numbers import get_currency_symbol
+
+    loc_name = babel_locale(locale)
+    practice = _practice(currency, loc_name)
+    return practice.symbol if practice is not None else get_currency_symbol(currency.upper(), loc_name)
+
+
+def currency_name(currency: str, locale: str | None = None) -> str:
+    """The currency's name in the locale's language ("franc congolais"), for a document's "Currency" line."""
+    from babel.numbers import get_currency_name
+
+    return get_currency_name(currency.upper(), locale=babel_locale(locale))
+
+
+def currency_line(currency: str, locale: str | None = None) -> str:
+    """'franc congolais (FC)': a document's "Currency" line, with the symbol its amounts are written with."""
+    return f"{currency_name(currency, locale)} ({currency_symbol(currency, locale)})"
+
+
 def format_amount(minor: int, currency: str, locale: str | None = None) -> str:
-    """Amount without the currency symbol, with exactly the currency's digits."""
+    """Amount without the currency symbol, with exactly the currency's digits (none for a whole amount
+    where the country writes no cents, see MONEY_PRACTICE)."""
     from babel.numbers import format_decimal as _babel_decimal
 
     from coop import money
 
     d = money.digits(currency)
+    practice = _practice(currency, babel_locale(locale))
+    if practice is not None and practice.whole_without_cents and d and minor % 10**d == 0:
+        d = 0
     pattern = "#,##0" + ("." + "0" * d if d else "")
     return _babel_decimal(
         money.from_minor(minor, currency),
@@ -236,7 +313,18 @@ def format_date(value: date | datetime | str, locale: str | None = None, fmt: st
         value = date.fromisoformat(value[:10])
     from babel.dates import format_date as babel_date  # (with zoneinfo) not needed to start
 
-    return babel_date(value, format=fmt, locale=babel_locale(locale))
+    loc = babel_locale(locale)
+    text = babel_date(value, format=fmt, locale=loc)
+    return _french_first(text, value.day, loc)
+
+
+def _french_first(text: str, day: int, locale: str) -> str:
+    """French writes the first of the month as an ordinal: "1er janvier 2025" (CLDR prints "1 janvier")."""
+    if day == 1 and locale.split("_")[0] == "fr":
+        import re
+
+        return re.sub(r"(?<!\d)1(?=[ \u00a0][^\W\d])", "1er", text, count=1)
+    return text
 
 
 def format_datetime(value: datetime | str, locale: str | None = None, fmt: str = "medium") -> str:
@@ -244,7 +332,8 @@ def format_datetime(value: datetime | str, locale: str | None = None, fmt: str =
         value = datetime.fromisoformat(value)
     from babel.dates import format_datetime as babel_datetime
 
-    return babel_datetime(value, format=fmt, locale=babel_locale(locale))
+    loc = babel_locale(locale)
+    return _french_first(babel_datetime(value, format=fmt, locale=loc), value.day, loc)
 
 
 def parse_number(text: str, locale: str, field: str) -> Decimal:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from peewee import (
+    SQL,
+    BigIntegerField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -14,13 +16,63 @@ from peewee import (
     TextField,
 )
 
+from coop.keys import fold
+
 database = DatabaseProxy()
 
 
 class Base(Model):
+    # (identifier field, its comparison key field): the key is filled in on every insert and update made
+    # through the model (forms, imports' insert_many alike), so no writer can forget it.
+    KEYED: tuple[tuple[str, str], ...] = ()
+
     class Meta:
         database = database
         legacy_table_names = False
+
+    @classmethod
+    def _normalize_data(cls, data, kwargs):  # type: ignore[no-untyped-def]
+        normalized = super()._normalize_data(data, kwargs)
+        if isinstance(normalized, dict):
+            for source, key in cls.KEYED:
+                value = normalized.get(cls._meta.fields[source])
+                if isinstance(value, str):
+                    normalized[cls._meta.fields[key]] = fold(value)
+        return normalized
+
+    @classmethod
+    def insert_many(cls, rows, fields=None):  # type: ignore[no-untyped-def]
+        if cls.KEYED and fields is None:
+            rows = [cls._with_keys(row) for row in rows]
+        return super().insert_many(rows, fields)
+
+    # SQLite's default limit of bound parameters in one statement (python.org's Windows build keeps it;
+    # Debian's is 250,000; PostgreSQL's 65,535): bulk inserts are cut to stay under it on every build
+    MAX_PARAMS = 32_000
+
+    @classmethod
+    def insert_rows(cls, rows: list[dict]) -> None:
+        """Insert dict rows in as few statements as the bound-parameter limit allows (every field of the model,
+        defaults included, is bound for each row)."""
+        per = max(1, cls.MAX_PARAMS // len(cls._meta.sorted_fields))
+        for start in range(0, len(rows), per):
+            cls.insert_many(rows[start : start + per]).execute()
+
+    @classmethod
+    def _with_keys(cls, row):  # type: ignore[no-untyped-def]
+        if not isinstance(row, dict):
+            return row
+        row = dict(row)
+        for source, key in cls.KEYED:
+            if isinstance(row.get(source), str):
+                row[key] = fold(row[source])
+        return row
+
+
+def _key_field() -> CharField:
+    """A comparison key column (coop.keys.fold of its identifier); unique. The SQL default lets rows written
+    by plain SQL (the benchmark generator) in; migration 7 fills the keys of files made before it."""
+    return CharField(default="", constraints=[SQL("DEFAULT ''")])
 
 
 class Cooperative(Base):
@@ -39,6 +91,7 @@ class Cooperative(Base):
 
 
 class Site(Base):
+    KEYED = (("code", "code_key"),)
     code = CharField(unique=True)
     name = CharField()
     latitude = CharField(default="")  # decimal degrees as text: never a float in the books
@@ -46,9 +99,14 @@ class Site(Base):
     licence_no = CharField(default="")
     minerals = CharField(default="")  # comma-separated mineral names
     status = CharField(default="active")  # active / inactive / abandoned
+    code_key = _key_field()
+
+    class Meta:
+        indexes = ((("code_key",), True),)
 
 
 class Member(Base):
+    KEYED = (("member_no", "member_no_key"),)
     member_no = CharField(unique=True)
     full_name = CharField()
     sex = CharField(default="")  # F / M / X
@@ -62,13 +120,22 @@ class Member(Base):
     join_date = DateField()
     status = CharField(default="active")  # active / suspended / left
     share_capital_minor = IntegerField(default=0)
+    member_no_key = _key_field()
+
+    class Meta:
+        indexes = ((("member_no_key",), True),)
 
 
 class Mineral(Base):
+    KEYED = (("name", "name_key"),)
     name = CharField(unique=True)
     unit = CharField(default="g")  # g, ct, kg
     grade_kind = CharField(default="none")  # fineness (‰), karat, percent, none
     hs_code = CharField(default="")
+    name_key = _key_field()
+
+    class Meta:
+        indexes = ((("name_key",), True),)
 
 
 class ProductionLot(Base):
@@ -147,7 +214,9 @@ class Sale(Base):
     date = DateField(index=True)
     buyer = ForeignKeyField(Buyer, backref="sales", on_delete="RESTRICT")
     currency = CharField()  # currency of the price
-    unit_price_minor = IntegerField()  # per unit (per unit of fine metal where fineness applies)
+    # per unit (per unit of fine metal where fineness applies), rounded to the minor unit: sales posted before
+    # schema 6 only; later sales store 0 here and the price as typed in price_micro
+    unit_price_minor = IntegerField()
     rate_micro = IntegerField()  # local currency per 1 unit of `currency`, millionths
     qty_milli = IntegerField(default=0)
     priced_qty_milli = IntegerField(default=0)  # fine quantity where fineness applies, else gross
@@ -161,6 +230,13 @@ class Sale(Base):
     void_reason = TextField(default="")
     created_by = CharField(default="")
     chain_hash = CharField(default="")
+    # The terms the sale was computed with (schema 6), hashed with the row; NULL on sales posted before them
+    # (coop.chain leaves a NULL one out of the hashed fields, so older links still verify).
+    price_micro = IntegerField(null=True)  # unit price as typed, millionths of a major unit of `currency`
+    levy_bp = IntegerField(null=True)  # the cooperative's levy rate applied
+    tax_rates = TextField(
+        null=True
+    )  # canonical JSON [[rule id, rate_bp, withheld], ...] of the taxes applied
 
     class Meta:
         indexes = (
@@ -229,6 +305,7 @@ class MercuryEntry(Base):
 
 
 class User(Base):
+    KEYED = (("username", "username_key"),)
     username = CharField(unique=True)
     password_hash = CharField()
     role = CharField()  # manager, treasurer, clerk, member, auditor
@@ -237,6 +314,10 @@ class User(Base):
     failed_attempts = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     active = BooleanField(default=True)
+    username_key = _key_field()
+
+    class Meta:
+        indexes = ((("username_key",), True),)
 
 
 class ReceiptCounter(Base):
@@ -265,6 +346,92 @@ class AuditLog(Base):
     entity_id = IntegerField(null=True)
     old = TextField(default="")
     new = TextField(default="")
+    # SHA-256 of the previous row's hash and this row's fields (coop.services.audit): rows hashed in sequence
+    hash = CharField(default="", constraints=[SQL("DEFAULT ''")])
+
+
+class RegisterEvent(Base):
+    """A member's, account's or the cooperative settings' values as written (schema 9): a chain link of its own
+    (kind "register_event", no postings), so a change made outside CoopLedger no longer matches the newest
+    event of its record. Also names the newest audit row at that moment, tying the audit log to the chain."""
+
+    entity = CharField()  # member / user / cooperative
+    entity_id = IntegerField()
+    fields = TextField()  # canonical JSON of the hashed columns (coop.register.FIELDS)
+    audit_id = IntegerField(default=0)
+    audit_hash = CharField(default="")
+    state = CharField(default="draft")  # draft (inside the writing transaction only) -> posted
+    chain_hash = CharField(default="")
+
+    class Meta:
+        indexes = ((("entity", "entity_id"), False),)
+
+
+# ---------------------------------------------------------------- the books (schema 8)
+
+
+class ChartAccount(Base):
+    """An account of the chart: its number, name (an English msgid for the shipped charts), type and parent."""
+
+    number = CharField(unique=True)
+    name = CharField()
+    type = CharField()  # asset, liability, equity, income, expense
+    parent = CharField(default="")  # the parent's number ("" for a class)
+    chart = CharField(default="default")  # syscohada / default: which chart it came from ("" = the user's)
+
+
+class AccountKey(Base):
+    """What a key of the postings (cash, member_payable, levy_income, ...) stands for in the chart: postings are
+    hashed in the chain, so their keys stay and are mapped here instead of rewritten."""
+
+    key = CharField(unique=True)
+    number = CharField()
+
+
+class TreasuryAccount(Base):
+    """A cash box, mobile-money wallet or bank account of the cooperative; its money is the sum of the postings
+    on `key` (a chart number, or cash / mobile_money / bank for the first three)."""
+
+    name = CharField()
+    kind = CharField()  # cash, mobile_money, bank
+    key = CharField(unique=True)
+    is_default = BooleanField(default=False)  # the one a payment method without a chosen account uses
+    active = BooleanField(default=True)
+
+
+class BookEntry(Base):
+    """An entry the treasurer records (expense, income, transfer, opening balances, shares, cash difference):
+    draft -> posted -> voided, the source of its chain link (its postings carry the split)."""
+
+    # expense, income, transfer, opening, share_subscribe, share_pay, share_refund, cash_count
+    kind = CharField()
+    date = DateField(index=True)
+    treasury = CharField(default="")  # treasury key paid from / into ("" for opening balances, subscriptions)
+    counter = CharField(default="")  # transfer: the treasury key money went to
+    party = CharField(default="")  # payee or payer
+    member = ForeignKeyField(Member, null=True, on_delete="RESTRICT")
+    amount_minor = BigIntegerField()
+    document_ref = CharField(default="")  # invoice or receipt number of the supporting document
+    note = TextField(default="")
+    state = CharField(default="draft")
+    void_reason = TextField(default="")
+    created_by = CharField(default="")
+    chain_hash = CharField(default="")
+
+
+class CashCount(Base):
+    """A count of a cash box: what was counted against the books; a difference is a posted BookEntry."""
+
+    date = DateField(index=True)
+    treasury = CharField()
+    counted_minor = BigIntegerField()
+    book_minor = BigIntegerField()
+    reason = TextField(default="")
+    entry = ForeignKeyField(BookEntry, null=True, on_delete="RESTRICT")
+    created_by = CharField(default="")
+
+
+BOOK_MODELS: list[type[Base]] = [ChartAccount, AccountKey, TreasuryAccount, BookEntry, CashCount]
 
 
 ALL_MODELS: list[type[Base]] = [
@@ -288,4 +455,6 @@ ALL_MODELS: list[type[Base]] = [
     ReceiptCounter,
     AuditLog,
     PeriodClose,
+    RegisterEvent,
+    *BOOK_MODELS,
 ]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from coop.errors import UnusualValue, ValidationError
+from coop.i18n import N_
 
 # The number of minor-unit digits of a currency fixes the scale of every amount stored in it, so it follows
 # ISO 4217 (what banks, tax authorities and exchange-rate conversions use) and must never move under stored
@@ -35,7 +36,11 @@ ISO_DIGITS_OVERRIDES: dict[str, int] = {
 }
 _digits_table: dict[str, int] | None = None
 QTY_SCALE = 1000  # quantities are integer thousandths of their unit (mg, 0.001 ct, g)
+QTY_PLACES = 3
 RATE_SCALE = 1_000_000  # exchange rates stored as integer millionths
+# Unit prices and exchange rates keep 6 decimals: a tin-ore price of 1.49 XOF/kg or a rate of 0.000457 is kept
+# exactly as typed; more decimals than that are refused, never rounded.
+PRICE_PLACES = 6
 BP = 10_000  # basis points in one
 # Largest number a user may type (amounts, prices, quantities, rates): far above any real value, and small
 # enough that every stored product (price x quantity, rate x amount in millionths) fits SQLite's 64-bit INTEGER.
@@ -129,10 +134,59 @@ def _bounded(value: Decimal, text: object, field: str) -> Decimal:
     return value
 
 
+def decimals_of(value: Decimal) -> int:
+    """How many decimals a typed number really has (trailing zeros do not count): read from its digits, not
+    through normalize(), which rounds to the context's 28 digits and would hide a 29th decimal."""
+    _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    places, i = -exponent, len(digits)
+    while places and i and digits[i - 1] == 0:
+        places, i = places - 1, i - 1
+    return places
+
+
+TOO_PRECISE = N_("“{value}” has too many decimals: at most {places}.")
+
+
+def exact(value: Decimal, places: int, field: str, text: object = None) -> Decimal:
+    """`value` unchanged when it has at most `places` decimals; refused (never rounded) otherwise."""
+    if decimals_of(value) > places:
+        raise ValidationError(field, TOO_PRECISE, value=_clip(value if text is None else text), places=places)
+    return value
+
+
+def parse_exact(text: str | int | Decimal, field: str, places: int) -> Decimal:
+    """parse_decimal, then refused when it has more decimals than the application keeps for the field: the
+    one parse function services, the command line and the forms' values go through."""
+    return exact(parse_decimal(text, field), places, field, text)
+
+
+def amount_to_minor(amount: Decimal | int | str, currency: str, field: str = "amount") -> int:
+    """An amount the user typed to minor units: refused with more decimals than the currency has."""
+    d = digits(currency)
+    return int(parse_exact(amount, field, d).scaleb(d))
+
+
+def price_to_micro(price: Decimal | int | str, field: str = "unit_price") -> int:
+    """A unit price as typed (up to PRICE_PLACES decimals, kept exactly) to integer millionths (> 0)."""
+    micro = int(parse_exact(price, field, PRICE_PLACES).scaleb(PRICE_PLACES))
+    if micro <= 0:
+        raise ValidationError(field, "The unit price must be greater than zero.")
+    return micro
+
+
+def micro_to_price(micro: int) -> Decimal:
+    """Integer millionths back to the price as typed (trailing zeros removed, never an exponent)."""
+    value = Decimal(micro).scaleb(-PRICE_PLACES)
+    return value.quantize(Decimal(1).scaleb(-decimals_of(value)))
+
+
 def qty_to_milli(amount: Decimal | int | str, field: str = "quantity") -> int:
-    """A quantity in its unit (grams, carats, kg) to integer thousandths; must be positive."""
-    value = parse_decimal(amount, field)
-    milli = int(round_to(value * QTY_SCALE, 0))
+    """A quantity in its unit (grams, carats, kg) to integer thousandths; must be positive, at most 3
+    decimals (refused, not rounded: 0.0005 g is not 0.001 g)."""
+    value = parse_exact(amount, field, QTY_PLACES)
+    milli = int(value.scaleb(QTY_PLACES))
     if milli <= 0:
         raise ValidationError(field, "The quantity must be greater than zero.")
     return milli
@@ -182,8 +236,8 @@ def milli_to_qty(milli: int) -> Decimal:
 
 def rate_to_micro(rate: Decimal | int | str, field: str = "exchange_rate") -> int:
     """An exchange rate 'local units per one unit of the sale currency' to integer millionths (> 0)."""
-    value = parse_decimal(rate, field)
-    micro = int(round_to(value * RATE_SCALE, 0))
+    value = parse_exact(rate, field, PRICE_PLACES)
+    micro = int(value.scaleb(PRICE_PLACES))
     if micro <= 0:
         raise ValidationError(field, "The exchange rate must be greater than zero.")
     return micro
@@ -205,6 +259,14 @@ def apply_bp(minor: int, rate_bp: int) -> int:
     """A rate in basis points applied to an amount in minor units, rounded half up to a minor unit."""
     with localcontext(prec=WIDE):
         return int(round_to(Decimal(minor) * rate_bp / BP, 0))
+
+
+def lot_value(qty_milli: int, price_micro: int, currency: str) -> int:
+    """Value in minor units of a fine quantity (thousandths) at a price as typed (millionths of a major unit
+    per whole unit): price × quantity, rounded once to the currency's minor unit."""
+    with localcontext(prec=WIDE):
+        exact_value = Decimal(qty_milli).scaleb(-QTY_PLACES) * Decimal(price_micro).scaleb(-PRICE_PLACES)
+        return to_minor(exact_value, currency)
 
 
 def value_of(qty_milli: int, unit_price_minor: int) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-SCHEMA = 5  # = coop.db.LATEST (tests/test_peek.py holds them equal): other versions are opened in full first
+SCHEMA = 8  # = coop.db.LATEST (tests/test_peek.py holds them equal): other versions are opened in full first
 
 
 class Look(NamedTuple):

@@ -43,6 +43,10 @@ ACTIONS = (
     "data.export",
     "backup",
     "periods.close",
+    "books.post",  # expenses, other income, transfers, share capital, cash counts
+    "books.void",
+    "books.opening",  # the opening balances, once
+    "treasury.write",  # treasury accounts and sub-accounts of the chart
 )
 
 _TREASURER = {
@@ -53,6 +57,9 @@ _TREASURER = {
     "payouts.void",
     "taxes.pay",
     "taxes.void",
+    "books.post",
+    "books.void",
+    "treasury.write",
     "buyers.write",
     "reports.read",
     "balances.read",

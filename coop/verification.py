@@ -183,7 +183,8 @@ def closed_periods(scope: Scope) -> list[Problem]:
     for seq, to_date in execute(sql).fetchall():
         later = execute(
             "SELECT seq, kind, source_type, source_id, date FROM journal_entry "
-            "WHERE seq > ? AND date <= ? AND kind <> 'period_close' ORDER BY seq LIMIT 1",
+            "WHERE seq > ? AND date <= ? AND kind NOT IN ('period_close', 'register_event') "
+            "ORDER BY seq LIMIT 1",
             (seq, to_date),
         ).fetchone()
         if later is not None:
@@ -275,6 +276,14 @@ def canonical_values(scope: Scope) -> list[Problem]:
     return problems
 
 
+def registers(scope: Scope) -> list[Problem]:
+    """Members, accounts and settings as their newest register link holds them, comparison keys as their
+    identifiers fold, and the audit log's rows hashed in sequence (coop.register)."""
+    from coop import register
+
+    return register.findings()
+
+
 CHECKS: tuple[Check, ...] = (
     sqlite_integrity,
     foreign_keys,
@@ -283,6 +292,7 @@ CHECKS: tuple[Check, ...] = (
     receipt_series,
     canonical_values,
     closed_periods,
+    registers,
     hash_chain,
     anchored,
 )

@@ -17,6 +17,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     "sale": _FINANCIAL,
     "payout": _FINANCIAL,
     "tax_payment": _FINANCIAL,
+    "book_entry": _FINANCIAL,  # entries of the books (coop.services.books)
     "period_close": {"draft": frozenset({"posted"}), "posted": frozenset()},  # a closing is never reopened
     "incident": {
         "open": frozenset({"investigating", "closed"}),

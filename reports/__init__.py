@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the data layer is imported when a document is built, not at
 KINDS: dict[str, str] = {
     "receipt": N_("Sale receipt"),
     "voucher": N_("Payout voucher"),
+    "tax-slip": N_("Tax payment slip"),
     "statement": N_("Member earnings statement"),
     "tax-filing": N_("Tax filing"),
     "production": N_("Production report"),
@@ -27,6 +28,11 @@ KINDS: dict[str, str] = {
     "custody": N_("Chain of custody"),
     "annual": N_("Annual report"),
     "anchor_slip": N_("Anchor slip (chain head to sign)"),
+    "cash-book": N_("Cash book"),
+    "general-ledger": N_("General ledger"),
+    "trial-balance": N_("Trial balance"),
+    "income-statement": N_("Income statement"),
+    "balance-sheet": N_("Balance sheet"),
 }
 
 
@@ -57,9 +63,9 @@ def make_ctx(lang: str | None = None, printed: date | None = None) -> Any:
 
 
 def _builders() -> dict[str, Callable[..., bytes]]:
-    from reports import documents
+    from reports import books, documents
 
-    return documents.BUILDERS
+    return documents.BUILDERS | books.BUILDERS
 
 
 def build(kind: str, actor: Actor, **params: Any) -> bytes:

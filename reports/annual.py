@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from coop import money
+from coop import i18n, money
 from coop.i18n import _
 from coop.services.documents.annual import AnnualReport
 from reports.base import Ctx, Layout, key_values, para, render, styles, table
@@ -87,18 +87,56 @@ def _sales(ctx: Ctx, a: AnnualReport, st: dict) -> Flowable:
     months = _months(a.period_from, a.period_to)
     rows: list[list[object]] = [[month_label(ctx, m), ctx.amount(a.sales_by_month.get(m, 0))] for m in months]
     rows.append([_("Total"), ctx.amount(a.gross_local_minor)])
-    header = [_("Month"), _("Gross value ({currency})").format(currency=ctx.currency)]
+    header = [
+        _("Month"),
+        _("Gross value ({currency})").format(currency=i18n.currency_symbol(ctx.currency, ctx.locale)),
+    ]
     sales_table = table(header, rows, [22 * mm, 36 * mm], st, numeric=[1], total=True)
     values = [float(money.from_minor(a.sales_by_month.get(m, 0), ctx.currency)) / 10**6 for m in months]
     bars = stacked_bars(
         _("Gross value of sales per month"),
         [month_label(ctx, m) for m in months],
-        {ctx.currency: values},
-        _("millions {currency}").format(currency=ctx.currency),
+        {i18n.currency_symbol(ctx.currency, ctx.locale): values},
+        _("millions {currency}").format(currency=i18n.currency_symbol(ctx.currency, ctx.locale)),
         width_mm=116,
         fmt=_number_fmt(ctx),
     )
     return _side(sales_table, bars, 62 * mm)
+
+
+def _accounts(ctx: Ctx, a: AnnualReport, st: dict) -> list[Flowable]:
+    """The year's accounts for the assembly to approve (income statement, balance sheet, trial balance, the
+    treasury accounts) and the allocation of the result it decided."""
+    from reports import books
+
+    story: list[Flowable] = []
+    if a.income_statement is not None:
+        story += [para(_("5. The accounts of the year"), st["h2"]), para(_("Income statement"), st["bold"])]
+        story += books.income_statement_story(ctx, a.income_statement, st)
+    if a.balance_sheet is not None:
+        story += [para(_("Balance sheet"), st["bold"]), *books.balance_sheet_story(ctx, a.balance_sheet, st)]
+    if a.treasury:
+        rows = [[t.number + " " + _(t.name), ctx.amount(t.opening_minor), ctx.amount(t.received_minor),
+                 ctx.amount(t.paid_minor), ctx.amount(t.closing_minor), ctx.num(t.counts)] for t in a.treasury]  # fmt: skip
+        header = [_("Treasury account"), _("Opening"), _("Received"), _("Paid"), _("Closing"), _("Counts")]
+        widths = [38 * mm, 32 * mm, 32 * mm, 32 * mm, 32 * mm, 14 * mm]
+        story += [para(_("Cash books"), st["bold"]), table(header, rows, widths, st, numeric=[1, 2, 3, 4, 5])]
+    if a.trial_balance is not None and a.trial_balance.lines:
+        tb = a.trial_balance
+        rows = [
+            [x.number, _(x.name), ctx.amount(x.debit_minor), ctx.amount(x.credit_minor)] for x in tb.lines
+        ]
+        rows.append(["", _("Total"), ctx.amount(tb.total_debit_minor), ctx.amount(tb.total_credit_minor)])
+        header = [_("Account"), _("Name"), _("Debit"), _("Credit")]
+        story += [para(_("Trial balance"), st["bold"]),
+                  table(header, rows, [16 * mm, 92 * mm, 36 * mm, 36 * mm], st, numeric=[2, 3], total=True)]  # fmt: skip
+    story.append(para(_("6. Allocation of the result"), st["h2"]))
+    if a.allocation is None:
+        story.append(para(_("The year is not closed yet: the general assembly has not decided the allocation."),
+                          st["body"]))  # fmt: skip
+    else:
+        story += books.allocation_story(ctx, a.allocation, st)
+    return story
 
 
 def render_annual(ctx: Ctx, a: AnnualReport) -> bytes:
@@ -118,4 +156,5 @@ def render_annual(ctx: Ctx, a: AnnualReport) -> bytes:
     if a.safety is not None:
         story.append(para(_("4. Safety"), st["h2"]))
         story += safety_story(ctx, a.safety, st, details=False)
+    story += _accounts(ctx, a, st)
     return render(ctx, Layout(title=_("Annual report {year}").format(year=a.series)), story)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -137,6 +138,20 @@ def styles(size: float = 9) -> dict[str, ParagraphStyle]:
     }
 
 
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic and their presentation forms
+
+
+def visual(text: str) -> str:
+    """Text in the order it is drawn: reportlab lays glyphs left to right, so a right-to-left run (an Arabic
+    member name) is shaped (joined letter forms) and reordered first (arabic-reshaper, python-bidi)."""
+    if not _RTL.search(text):
+        return text
+    import arabic_reshaper
+    from bidi import get_display
+
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
+
+
 def esc(text: object) -> str:
     """Text for a Paragraph: XML special characters escaped."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -148,7 +163,7 @@ class Text(Flowable):
 
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__()
-        self.text = text
+        self.text = visual(text)
         self.style = style
         self._para: Paragraph | None = None
         self._aw = 0.0
@@ -193,6 +208,39 @@ def para(text: object, style: ParagraphStyle) -> Flowable:
     return Text(str(text), style)
 
 
+PADDING = 6  # table(): 3 pt left and right of every cell
+
+
+def word_fitting(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    st: dict[str, ParagraphStyle],
+) -> list[float]:
+    """Column widths in which no header word and no one-word cell (an amount, a reference) is cut: a column
+    narrower than its longest word takes the difference from columns with room to spare; where the page
+    has none (the pseudo-locale's padded words) headers give way, values never."""
+
+    def longest(words: Sequence[str], style: ParagraphStyle) -> float:
+        return max((pdfmetrics.stringWidth(w, style.fontName, style.fontSize) for w in words), default=0.0)
+
+    def value_need(i: int) -> float:
+        cells = [
+            str(r[i]) for r in rows if i < len(r) and not isinstance(r[i], Flowable) and " " not in str(r[i])
+        ]
+        return longest(cells, st["bold"]) + PADDING if cells else 0.0
+
+    needs = [max(longest(str(h).split(), st["th"]) + PADDING, value_need(i)) for i, h in enumerate(header)]
+    out = [max(w, n) for w, n in zip(widths, needs, strict=True)]
+    for floor in (needs, [value_need(i) for i in range(len(out))]):
+        excess = sum(out) - sum(widths)
+        spare = [max(0.0, w - f) for w, f in zip(out, floor, strict=True)]
+        if excess > 0.01 and sum(spare) > 0:
+            share = min(1.0, excess / sum(spare))
+            out = [w - s * share for w, s in zip(out, spare, strict=True)]
+    return out
+
+
 def table(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -204,6 +252,7 @@ def table(
     repeat: bool = True,
 ) -> Table:
     """A ruled table with a shaded header row; numeric columns right-aligned; optional bold total row."""
+    widths = word_fitting(header, rows, widths, st)
     head = [para(h, st["th_right"] if i in numeric else st["th"]) for i, h in enumerate(header)]
     body = []
     for r, row in enumerate(rows):
@@ -316,22 +365,33 @@ def _header(canv: Canvas, ctx: Ctx, lay: Layout) -> None:
     w, h = lay.pagesize
     left, right, top, _bottom = lay.margins
     c = ctx.coop
-    canv.setFillColor(INK)
-    canv.setFont(FONT_BOLD, lay.font_size + 2)
-    canv.drawString(left, h - 11 * mm, c.name[:90])
-    canv.setFont(FONT_BOLD, lay.font_size + 0.5)
-    canv.drawRightString(w - right, h - 15 * mm, lay.title)
-    canv.setFont(FONT, lay.font_size)
+    room = w - left - right
+    name = visual(c.name[:90])
     ids = "   ".join(
         x
         for x in (
             _("Reg. no. {value}").format(value=c.registration_no) if c.registration_no else "",
-            _("Tax id {value}").format(value=c.tax_id) if c.tax_id else "",
+            i18n.tax_id_line(c.country, c.tax_id) if c.tax_id else "",
         )
         if x
     )
+    address = visual(c.address[:120])
+    canv.setFillColor(INK)
+    name_size = _fitting_size(name, room, lay.font_size + 2, FONT_BOLD)
+    canv.setFont(FONT_BOLD, name_size)
+    canv.drawString(left, h - 11 * mm, name)
+    # The title sits right of the ids; where a language makes both too long for one line it takes the
+    # room left beside them (smaller), never running over them.
+    ids_size = _fitting_size(ids, room * 0.55, lay.font_size)
+    ids_width = pdfmetrics.stringWidth(ids, FONT, ids_size)
+    canv.setFont(
+        FONT_BOLD, _fitting_size(lay.title, room - ids_width - 4 * mm, lay.font_size + 0.5, FONT_BOLD)
+    )
+    canv.drawRightString(w - right, h - 15 * mm, lay.title)
+    canv.setFont(FONT, ids_size)
     canv.drawString(left, h - 15 * mm, ids)
-    canv.drawString(left, h - 18.5 * mm, c.address[:120])
+    canv.setFont(FONT, _fitting_size(address, room, lay.font_size))
+    canv.drawString(left, h - 18.5 * mm, address)
     canv.setStrokeColor(ACCENT)
     canv.setLineWidth(0.8)
     canv.line(left, h - 20.5 * mm, w - right, h - 20.5 * mm)
@@ -344,21 +404,38 @@ def _footer_text(ctx: Ctx, lay: Layout, page: int, total: int) -> tuple[str, str
     return left, _("Page {page} of {total}").format(page=page, total=total)
 
 
+def _fitting_size(text: str, width: float, size: float, font: str = FONT) -> float:
+    """The font size at which a header or footer line fits its width (the given size when it fits)."""
+    need = pdfmetrics.stringWidth(text, font, size)
+    return size if need <= width else size * max(width, 1.0) / need
+
+
 def _footer(canv: Canvas, ctx: Ctx, lay: Layout, page: int, total: int) -> None:
     w, _h = lay.pagesize
     left, right, _top, bottom = lay.margins
     text, pages = _footer_text(ctx, lay, page, total)
-    canv.setFont(FONT, lay.font_size - 0.5)
+    size = lay.font_size - 0.5
+    room = w - left - right
     canv.setFillColor(INK)
-    y = max(bottom - 8 * mm, 3 * mm)
     canv.setStrokeColor(GRID)
     canv.setLineWidth(0.4)
-    canv.line(left, y + lay.font_size + 1, w - right, y + lay.font_size + 1)
-    if w < 100 * mm:  # thermal roll: two lines
+    if w < 100 * mm:  # thermal roll: date, chain and page each on a line, from the paper's bottom up
+        lines = [*text.split("  ·  "), pages]
+        y = 3 * mm + (len(lines) - 1) * (size + 1)
+        canv.line(left, y + size + 1, w - right, y + size + 1)
+        for line in lines[:-1]:
+            canv.setFont(FONT, _fitting_size(line, room, size))
+            canv.drawString(left, y, line)
+            y -= size + 1
+        canv.setFont(FONT, _fitting_size(pages, room, size))
+        canv.drawRightString(w - right, y, pages)
+    else:  # one line: the text left, the page number right, never running into each other
+        y = max(bottom - 8 * mm, 3 * mm)
+        canv.line(left, y + lay.font_size + 1, w - right, y + lay.font_size + 1)
+        pages_width = pdfmetrics.stringWidth(pages, FONT, size)
+        canv.setFont(FONT, _fitting_size(text, room - pages_width - 6 * mm, size))
         canv.drawString(left, y, text)
-        canv.drawRightString(w - right, y - lay.font_size - 1, pages)
-    else:
-        canv.drawString(left, y, text)
+        canv.setFont(FONT, size)
         canv.drawRightString(w - right, y, pages)
     if lay.watermark:
         _watermark(canv, lay)

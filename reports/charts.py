@@ -73,12 +73,17 @@ def stacked_bars(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib.ticker import MaxNLocator
 
+    values_axis = ax.xaxis if horizontal else ax.yaxis
     if all(float(v).is_integer() for values in series.values() for v in values):
-        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
-    if fmt is not None:
-        (ax.xaxis if horizontal else ax.yaxis).set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
+        values_axis.set_major_locator(MaxNLocator(integer=True))
+    # The caller's `fmt` (a whole number in the document's locale) is kept for the ticks it labels exactly;
+    # large or fractional steps get compact locale labels ("250 M", "elfu 50", "0,5"), never "1e8".
+    values_axis.set_major_formatter(locale_ticks(fmt))
+    if not any(v for values in series.values() for v in values):
+        _say_empty(ax, title)
+        return _image(fig, width_mm)
     if len(series) > 1:
         ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if not horizontal and len(categories) > 6:
@@ -87,6 +92,36 @@ def stacked_bars(
 
 
 MAX_SERIES = len(PALETTE)
+
+
+def locale_ticks(fmt: Callable[[float], str] | None = None):
+    """A tick formatter labelling the whole axis at once in the document's locale (axis_labels): one compact
+    unit per axis, as few decimals as tell the ticks apart; `fmt` labels whole ticks below 10,000."""
+    from matplotlib.ticker import Formatter
+
+    from coop.i18n import babel_locale, current_locale
+    from coop.services.dashboard import axis_labels
+
+    class LocaleTicks(Formatter):
+        def __call__(self, x, pos=None) -> str:
+            return self.format_ticks([x])[0]
+
+        def format_ticks(self, values) -> list[str]:
+            values = [float(v) for v in values]
+            plain = fmt is not None and all(v.is_integer() and abs(v) < 10_000 for v in values)
+            return [fmt(v) for v in values] if plain else axis_labels(values, babel_locale(current_locale()))
+
+    return LocaleTicks()
+
+
+def _say_empty(ax, title: str) -> None:
+    """A chart of a period without figures says so instead of drawing empty axes."""
+    from coop.i18n import _
+
+    ax.cla()
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.text(0.5, 0.5, _("Nothing recorded in this period."), ha="center", va="center", transform=ax.transAxes)
 
 
 def _capped(series: dict[str, Sequence[float]]) -> dict[str, Sequence[float]]:

@@ -27,9 +27,17 @@ def voucher(ctx: Ctx, actor: Actor, *, payout_id: int) -> bytes:
     return render_voucher(ctx, voucher_data(actor, payout_id))
 
 
+def tax_slip(ctx: Ctx, actor: Actor, *, payment_id: int) -> bytes:
+    from coop.services.documents.tax_slip import tax_slip_data
+    from reports.tax_slip import render_tax_slip
+
+    return render_tax_slip(ctx, tax_slip_data(actor, payment_id))
+
+
 BUILDERS: dict[str, Callable[..., bytes]] = {
     "receipt": receipt,
     "voucher": voucher,
+    "tax-slip": tax_slip,
 }
 
 

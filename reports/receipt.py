@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A5
@@ -10,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable, HRFlowable
 
-from coop import money, vocab
+from coop import i18n, money, vocab
 from coop.i18n import _, pgettext
 from coop.services.documents.receipt import ReceiptData
 from coop.services.registry import BUYER_KINDS, GRADE_KINDS
@@ -45,7 +47,8 @@ def rate_text(ctx: Ctx, r: ReceiptData) -> str:
         return "—"
     rate = money.micro_to_rate(r.figures.rate_micro)
     places = max(0, -rate.as_tuple().exponent)  # type: ignore[operator]
-    return f"1 {r.figures.currency} = {ctx.num(rate, places)} {r.figures.local_currency}"
+    sym = i18n.currency_symbol
+    return f"1\u00a0{sym(r.figures.currency, ctx.locale)} = {ctx.num(rate, places)}\u00a0{sym(r.figures.local_currency, ctx.locale)}"
 
 
 def _totals(ctx: Ctx, r: ReceiptData) -> list[tuple[str, str]]:
@@ -53,24 +56,41 @@ def _totals(ctx: Ctx, r: ReceiptData) -> list[tuple[str, str]]:
     if r.figures.currency != r.figures.local_currency:
         rows.append(
             (
-                _("Gross value in {currency}").format(currency=r.figures.local_currency),
+                _("Gross value in {currency}").format(
+                    currency=i18n.currency_symbol(r.figures.local_currency, ctx.locale)
+                ),
                 ctx.money(r.figures.gross_local_minor),
             )
         )
-    rows.append(
-        (
-            _("Cooperative levy ({rate})").format(rate=ctx.pct(r.figures.levy_bp)),
-            "−" + ctx.money(r.figures.levy_minor),
-        )
+    levy_bp = r.figures.levy_bp  # the rate stored on the sale; a sale posted before schema 6 has none
+    levy = (
+        _("Cooperative levy")
+        if levy_bp is None
+        else _("Cooperative levy ({rate})").format(rate=ctx.pct(levy_bp))
     )
+    rows.append((levy, "−" + ctx.money(r.figures.levy_minor)))
     for t in r.figures.taxes:
-        label = f"{t.name} – {t.authority} ({ctx.pct(t.rate_bp)})"
+        label = f"{shipped(t.name)} – {shipped(t.authority)} ({ctx.pct(t.rate_bp)})"
         if t.withheld:
             rows.append((label, "−" + ctx.money(t.amount_minor)))
         else:
             rows.append((label + " " + _("(paid by the cooperative)"), ctx.money(t.amount_minor)))
     rows.append((_("Net to members"), ctx.money(r.figures.net_minor)))
     return rows
+
+
+def shipped(text: str) -> str:
+    """A tax rule's name or authority: the presets of older files and the demo store English msgids, shown
+    translated like mineral names; a name typed by the cooperative has no entry and shows as typed."""
+    if not text:
+        return text  # _("") would return the catalogue's header
+    if i18n.current_language() in (i18n.PSEUDO, i18n.RTL_PSEUDO):
+        # The pseudo-locale marks every string it is given; a name stored in the cooperative's language (the
+        # demo's "Redevance minière") is no msgid, so it stays as stored there as in every real language.
+        with i18n.language("fr"):
+            if i18n._(text) == text:
+                return text
+    return _(text)
 
 
 def _mark(r: ReceiptData, duplicate: bool) -> str:
@@ -88,24 +108,26 @@ def _lots_table(ctx: Ctx, r: ReceiptData, st: dict, width: float) -> Table:
     if fine:
         header.append(_("Fine qty"))
         widths.append(0.14)
-    header.append(_("Value ({currency})").format(currency=r.figures.currency))
+    header.append(
+        _("Value ({currency})").format(currency=i18n.currency_symbol(r.figures.currency, ctx.locale))
+    )
     widths.append(1 - sum(widths))
     rows = []
     for lot in r.lots:
         row = [
             lot.reference,
             lot.site_code,
-            lot.mineral,
-            ctx.qty(lot.qty_milli, lot.unit, 2),
+            _(lot.mineral),  # a shipped name is a msgid (coop/countries.py)
+            ctx.qty(lot.qty_milli, lot.unit, 3),
             _grade(ctx, lot.grade_milli, lot.grade_kind),
         ]
         if fine:
-            row.append(ctx.qty(lot.priced_qty_milli, lot.unit, 2))
+            row.append(ctx.qty(lot.priced_qty_milli, lot.unit, 3))
         row.append(ctx.amount(lot.value_minor, r.figures.currency))
         rows.append(row)
-    total = [_("Total"), "", "", ctx.qty(r.figures.qty_milli, r.lots[0].unit if r.lots else "", 2), ""]
+    total = [_("Total"), "", "", ctx.qty(r.figures.qty_milli, r.lots[0].unit if r.lots else "", 3), ""]
     if fine:
-        total.append(ctx.qty(r.figures.priced_qty_milli, r.lots[0].unit, 2))
+        total.append(ctx.qty(r.figures.priced_qty_milli, r.lots[0].unit, 3))
     total.append(ctx.amount(r.figures.gross_minor, r.figures.currency))
     rows.append(total)
     numeric = [3, 4, 5, 6] if fine else [3, 4, 5]
@@ -126,9 +148,12 @@ def word_widths(
     def longest(words: list[str], style: ParagraphStyle) -> float:
         return max((stringWidth(w, style.fontName, style.fontSize) for w in words), default=0.0)
 
-    def need(i: int) -> float:
+    def value_need(i: int) -> float:
         cells = [str(r[i]) for r in rows if " " not in str(r[i])]  # the total row is bold
-        return max(longest(header[i].split(), head), longest(cells, cell)) + CELL_PADDING
+        return longest(cells, cell) + CELL_PADDING
+
+    def need(i: int) -> float:
+        return max(longest(header[i].split(), head) + CELL_PADDING, value_need(i))
 
     needs = [need(i) for i in range(len(widths))]
     out = [max(w, n) for w, n in zip(widths, needs, strict=True)]
@@ -137,6 +162,12 @@ def word_widths(
     if excess > 0 and sum(spare) > 0:
         share = min(1.0, excess / sum(spare))
         out = [w - s * share for w, s in zip(out, spare, strict=True)]
+    excess = sum(out) - sum(widths)
+    # header words longer than the paper allows (the pseudo-locale): headers give way, values never
+    if excess > 0.01:
+        soft = [max(0.0, w - value_need(i)) for i, w in enumerate(out)]
+        cut = min(1.0, excess / sum(soft)) if sum(soft) else 0.0
+        out = [w - s * cut for w, s in zip(out, soft, strict=True)]
     return out
 
 
@@ -166,7 +197,16 @@ def _price_line(ctx: Ctx, r: ReceiptData) -> str:
     unit = r.lots[0].unit if r.lots else ""
     fine = any(lot.grade_kind == "fineness" for lot in r.lots)
     per = _("per {unit} of fine metal").format(unit=unit) if fine else _("per {unit}").format(unit=unit)
-    return f"{ctx.money(r.figures.unit_price_minor, r.figures.currency)} {per}"
+    return f"{price_text(ctx, r.figures.unit_price, r.figures.currency)} {per}"
+
+
+def price_text(ctx: Ctx, price: Decimal, currency: str) -> str:
+    """The unit price exactly as typed (all its decimals, at least the currency's), with the currency."""
+    places = max(money.digits(currency), money.decimals_of(price))
+    # Placed as the country writes money ("Bs 12,50" in Bolivia, "12,50 FC" in the DRC): the amounts' pattern
+    # with the typed price in place of zero, so the price and the totals show the currency the same way.
+    zero = i18n.format_amount(0, currency, ctx.locale)
+    return i18n.format_money(0, currency, ctx.locale).replace(zero, ctx.num(price, places), 1)
 
 
 def _words(ctx: Ctx, r: ReceiptData) -> str:
@@ -198,7 +238,7 @@ def _a5_story(ctx: Ctx, r: ReceiptData, duplicate: bool) -> list[Flowable]:
     ]
     terms = [
         (_("Unit price"), _price_line(ctx, r)),
-        (_("Currency"), r.figures.currency),
+        (_("Currency"), i18n.currency_line(r.figures.currency, ctx.locale)),
         (_("Exchange rate"), rate_text(ctx, r)),
         (_("Payment method"), vocab.label(vocab.PAYMENT_METHODS, r.payment_method)),
     ]
@@ -244,7 +284,9 @@ def _a5_story(ctx: Ctx, r: ReceiptData, duplicate: bool) -> list[Flowable]:
     story += [Spacer(1, 2 * mm), signature_block([_("Buyer"), _("Treasurer")], width, st), Spacer(1, 2 * mm)]
     foot = [
         para(
-            _("Issued by {user}. Chain hash {hash}.").format(user=r.created_by, hash=r.chain_hash[:16]),
+            _("Issued by {user}. Chain hash {hash}.").format(
+                user=r.issued_by or r.created_by, hash=r.chain_hash[:16]
+            ),
             st["small"],
         ),
         para(ctx.coop.receipt_footer, st["small"]),
@@ -260,7 +302,7 @@ def _roll_story(ctx: Ctx, r: ReceiptData, duplicate: bool, width: float, size: f
     story: list[Flowable] = [para(c.name, st["title_center"])]
     ids = [
         _("Reg. no. {value}").format(value=c.registration_no) if c.registration_no else "",
-        _("Tax id {value}").format(value=c.tax_id) if c.tax_id else "",
+        i18n.tax_id_line(c.country, c.tax_id) if c.tax_id else "",
         c.address,
     ]
     story += [para(x, st["center"]) for x in ids if x]
@@ -281,15 +323,16 @@ def _roll_story(ctx: Ctx, r: ReceiptData, duplicate: bool, width: float, size: f
     story.append(HRFlowable(width="100%", thickness=0.6, color=INK, spaceBefore=3, spaceAfter=2))
     for lot in r.lots:
         story.append(para(lot.reference, st["bold"]))
-        story.append(para(f"{lot.site_code} – {lot.site_name} · {lot.mineral}", st["small"]))
+        mineral = _(lot.mineral)  # a shipped mineral's name is a msgid; a typed one shows as is
+        story.append(para(f"{lot.site_code} – {lot.site_name} · {mineral}", st["small"]))
         line = [
             (
-                ctx.qty(lot.qty_milli, lot.unit, 2) + "  " + _grade(ctx, lot.grade_milli, lot.grade_kind),
+                ctx.qty(lot.qty_milli, lot.unit, 3) + "  " + _grade(ctx, lot.grade_milli, lot.grade_kind),
                 ctx.amount(lot.value_minor, r.figures.currency),
             )
         ]
         if lot.grade_kind == "fineness":
-            line[0] = (line[0][0] + " → " + ctx.qty(lot.priced_qty_milli, lot.unit, 2), line[0][1])
+            line[0] = (line[0][0] + " → " + ctx.qty(lot.priced_qty_milli, lot.unit, 3), line[0][1])
         story.append(_pairs_table(line, st, [width * 0.64, width * 0.36]))
     story.append(HRFlowable(width="100%", thickness=0.6, color=INK, spaceBefore=2, spaceAfter=2))
     terms = [
@@ -315,7 +358,9 @@ def _roll_story(ctx: Ctx, r: ReceiptData, duplicate: bool, width: float, size: f
     story += [Spacer(1, 3 * mm), Table([[qr(r.qr_payload, min(30 * mm, width * 0.7))]], colWidths=[width])]
     story.append(
         para(
-            _("Issued by {user}. Chain hash {hash}.").format(user=r.created_by, hash=r.chain_hash[:16]),
+            _("Issued by {user}. Chain hash {hash}.").format(
+                user=r.issued_by or r.created_by, hash=r.chain_hash[:16]
+            ),
             st["center"],
         )
     )

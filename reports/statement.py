@@ -6,11 +6,18 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 from reportlab.platypus.flowables import Flowable
 
+from coop import i18n
 from coop.i18n import N_, _
 from coop.services.statements import MemberStatement
 from reports.base import Ctx, Layout, key_values, para, render, signature_block, styles, table
 
-LINE_KINDS = {"sale": N_("Share of sale"), "payout": N_("Payout"), "void": N_("Reversal (void)")}
+LINE_KINDS = {
+    "sale": N_("Share of sale"),
+    "payout": N_("Payout"),
+    "void": N_("Reversal (void)"),
+    "allocation": N_("Patronage refund (ristourne)"),  # the closed year's allocation, on the member's account
+    "opening": N_("Opening balances"),
+}
 WIDTH = 180 * mm
 
 
@@ -25,7 +32,7 @@ def statement_story(ctx: Ctx, s: MemberStatement) -> list[Flowable]:
                 (_("Member"), f"{s.member_no} – {s.full_name}"),
                 (_("Site"), s.site or "—"),
                 (_("Period"), period),
-                (_("Currency"), s.currency),
+                (_("Currency"), i18n.currency_line(s.currency, ctx.locale)),
             ],
             [35 * mm, WIDTH - 35 * mm],
             st,
@@ -53,8 +60,9 @@ def statement_story(ctx: Ctx, s: MemberStatement) -> list[Flowable]:
             ctx.day(s.period_to),
             _("Closing balance"),
             "",
-            ctx.amount(s.earned_minor),
-            ctx.amount(s.paid_minor),
+            # column totals, reversals included: opening + this − the next = closing
+            ctx.amount(s.credits_minor),
+            ctx.amount(s.debits_minor),
             ctx.amount(s.closing_minor),
         ]
     )
@@ -67,7 +75,10 @@ def statement_story(ctx: Ctx, s: MemberStatement) -> list[Flowable]:
             [
                 (_("Opening balance"), ctx.money(s.opening_minor)),
                 (_("Earned in the period"), ctx.money(s.earned_minor)),
-                (_("Paid out in the period"), ctx.money(s.paid_minor)),
+                (_("Shares of voided sales taken back"), "−" + ctx.money(s.sales_reversed_minor)),
+                (_("Paid out in the period"), "−" + ctx.money(s.paid_minor)),
+                (_("Voided payouts owed again"), ctx.money(s.payouts_reversed_minor)),
+                (_("Patronage refund and other entries of the books"), ctx.money(s.other_minor)),
                 (_("Closing balance (owed to the member)"), ctx.money(s.closing_minor)),
             ],
             [70 * mm, 50 * mm],

@@ -6,9 +6,10 @@ import dataclasses
 from datetime import date
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table
+from reportlab.platypus import KeepTogether, Spacer, Table
 from reportlab.platypus.flowables import Flowable
 
+from coop import i18n
 from coop import report_periods as periods
 from coop.i18n import _
 from coop.services.documents.tax_filing import TaxFilingData
@@ -36,7 +37,7 @@ def _identification(ctx: Ctx, d: TaxFilingData, st: dict) -> Flowable:
             (_("Address"), c.address or "—"),
             (_("Authority"), s.authority or _("All authorities")),
             (_("Period"), _period_text(ctx, s.period_from, s.period_to)),
-            (_("Currency"), s.currency),
+            (_("Currency"), i18n.currency_line(s.currency, ctx.locale)),
         ],
         [40 * mm, WIDTH - 40 * mm],
         st,
@@ -72,7 +73,7 @@ def _sales(ctx: Ctx, d: TaxFilingData, st: dict) -> Flowable:
         _("Sales"),
         _("Quantity"),
         _("Fine quantity"),
-        _("Gross value ({currency})").format(currency=s.currency),
+        _("Gross value ({currency})").format(currency=i18n.currency_symbol(s.currency, ctx.locale)),
     ]
     widths = [30 * mm, 22 * mm, 16 * mm, 36 * mm, 36 * mm, 40 * mm]
     return table(header, rows, widths, st, numeric=[2, 3, 4, 5], total=True)
@@ -109,7 +110,7 @@ def _adjustments(ctx: Ctx, d: TaxFilingData, st: dict) -> list[Flowable]:
         _("Sold on"),
         _("Voided on"),
         _("Mineral"),
-        _("Gross value ({currency})").format(currency=s.currency),
+        _("Gross value ({currency})").format(currency=i18n.currency_symbol(s.currency, ctx.locale)),
         _("Tax due"),
     ]
     widths = [28 * mm, 26 * mm, 26 * mm, 30 * mm, 40 * mm, 30 * mm]
@@ -122,13 +123,31 @@ def _adjustments(ctx: Ctx, d: TaxFilingData, st: dict) -> list[Flowable]:
 def _taxes(ctx: Ctx, d: TaxFilingData, st: dict) -> Flowable:
     s = d.summary
     rows: list[list[object]] = [
-        [t.name, t.authority, ctx.pct(t.rate_bp), ctx.amount(t.base_minor), ctx.amount(t.due_minor)]
+        [
+            t.name,
+            t.authority,
+            ctx.pct(t.rate_bp),
+            ctx.amount(t.base_minor),
+            ctx.amount(t.rate_times_base_minor),
+            ctx.amount(t.due_minor),
+        ]
         for t in s.taxes
     ]
-    rows.append([_("Total due"), "", "", "", ctx.amount(s.due_minor)])
-    header = [_("Tax"), _("Authority"), _("Rate"), _("Base (gross value)"), _("Amount due")]
-    widths = [46 * mm, 30 * mm, 20 * mm, 42 * mm, 42 * mm]
-    return table(header, rows, widths, st, numeric=[2, 3, 4], total=True)
+    if s.untaxed_base_minor:  # sales of the period no tax applied to: in the base, with nothing due
+        rows.append(
+            [_("No tax applied"), "", "", ctx.amount(s.untaxed_base_minor), ctx.amount(0), ctx.amount(0)]
+        )
+    rows.append([_("Total due"), "", "", "", "", ctx.amount(s.due_minor)])
+    header = [_("Tax"), _("Authority"), _("Rate"), _("Base (gross value)"), _("Rate × base"), _("Amount due")]
+    widths = [38 * mm, 26 * mm, 16 * mm, 36 * mm, 32 * mm, 32 * mm]
+    note = _(
+        "The amount due is the sum of the amounts applied to each sale of the period, each rounded once to "
+        "the minor unit (less those of the sales voided in it); rate × base, rounded once, may differ from it "
+        "by a few minor units."
+    )
+    return KeepTogether(
+        [table(header, rows, widths, st, numeric=[2, 3, 4, 5], total=True), para(note, st["small"])]
+    )
 
 
 def _payments(ctx: Ctx, d: TaxFilingData, st: dict) -> Flowable:

@@ -75,7 +75,15 @@ class SmallCoop:
         ).id
 
     def sell(
-        self, lot_ids, *, price="90", currency="USD", rate="2850", day=date(2026, 1, 6), buyer=None
+        self,
+        lot_ids,
+        *,
+        price="90",
+        currency="USD",
+        rate="2850",
+        day=date(2026, 1, 6),
+        buyer=None,
+        method="cash",
     ) -> int:
         return sales.post_sale(
             SYSTEM,
@@ -86,6 +94,7 @@ class SmallCoop:
                 currency=currency,
                 unit_price=Decimal(price),
                 exchange_rate=Decimal(rate),
+                payment_method=method,
             ),
         ).id
 

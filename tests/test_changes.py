@@ -78,8 +78,13 @@ def test_payments_name_their_record_and_the_ledger(coop):
     assert pay.changes == Changes.of(payouts=[pay.id], ledger=[_last_entry()])
     assert payouts.void_payout(SYSTEM, pay.id, "typo").areas == {"payouts", "ledger"}
     period = {"authority": "DGRAD", "day": date(2026, 2, 1)}
-    tax = taxes.pay(
-        SYSTEM, amount=Decimal(10), period_from=date(2026, 1, 1), period_to=date(2026, 1, 31), **period
+    tax = taxes.pay(  # from the cash box the sale came into
+        SYSTEM,
+        amount=Decimal(10),
+        period_from=date(2026, 1, 1),
+        period_to=date(2026, 1, 31),
+        method="cash",
+        **period,
     )
     assert tax.changes == Changes.of(tax_payments=[tax.id], ledger=[_last_entry()])
     assert taxes.void_payment(SYSTEM, tax.id, "typo").areas == {"tax_payments", "ledger"}

@@ -332,19 +332,23 @@ def test_on_a_terminal_the_password_is_asked_for(demo):
 
 
 def test_a_manager_closes_a_period_once_and_for_good(demo_copy):
-    clerk = run("period", "close", "--to", "2025-03-31", db=demo_copy, user="clerk")
+    # the demo's 2025 is closed by its year-end closing; the manager closes the first half of 2026
+    clerk = run("period", "close", "--to", "2026-06-30", db=demo_copy, user="clerk")
     assert "may not do this" in one_line(clerk)
-    result = run("period", "close", "--to", "2025-03-31", db=demo_copy)
+    result = run("period", "close", "--to", "2026-06-30", db=demo_copy)
     assert result.returncode == 0, result.stderr
     assert "Books closed up to" in result.stdout and "chain head" in result.stdout
-    line = one_line(run("period", "close", "--to", "2025-02-28", db=demo_copy))
-    assert "already closed up to 2025-03-31" in line
+    line = one_line(run("period", "close", "--to", "2026-05-31", db=demo_copy))
+    assert "already closed up to 2026-06-30" in line
     listed = run("period", "list", db=demo_copy)
-    [(to_date, _on, user, head)] = [row.split("\t") for row in listed.stdout.splitlines()]
-    assert (to_date, user, len(head)) == ("2025-03-31", "manager", 64)
-    assert query(demo_copy, "SELECT head_hash, state FROM period_close") == [(head, "posted")]
-    summary = run("tax-summary", "--from", "2025-01-01", "--to", "2025-03-31", db=demo_copy)
-    final = f"Final: the books are closed up to 2025-03-31; chain head at the closing {head}."
+    rows = [row.split("\t") for row in listed.stdout.splitlines()]
+    assert [r[0] for r in rows] == ["2025-12-31", "2026-06-30"]
+    (to_date, _on, user, head) = rows[-1]
+    assert (to_date, user, len(head)) == ("2026-06-30", "manager", 64)
+    heads = query(demo_copy, "SELECT head_hash, state FROM period_close ORDER BY to_date")
+    assert heads[-1] == (head, "posted") and len(heads) == 2
+    summary = run("tax-summary", "--from", "2026-01-01", "--to", "2026-06-30", db=demo_copy)
+    final = f"Final: the books are closed up to 2026-06-30; chain head at the closing {head}."
     assert final in summary.stdout
     verified = run("verify", db=demo_copy, user=None, password=None)
     assert verified.returncode == 0 and verified.stdout.startswith("OK"), verified.stdout + verified.stderr
@@ -370,3 +374,16 @@ def test_a_clerk_sees_no_balances_from_the_command_line(demo):
         result = run(*args, db=demo, user="clerk")
         assert result.returncode == 1 and "FC" not in result.stdout, result.stdout
     assert run("balance", db=demo, user="treasurer").returncode == 0
+
+
+def test_a_long_listing_cut_off_by_a_closed_pipe_ends_quietly(demo):
+    """`coopledger … | head -1`: the reader closes the pipe; no traceback, the shell's SIGPIPE code."""
+    cmd = [sys.executable, str(ROOT / "main.py"), "--db", str(demo), "--user", "auditor", "ledger", "462"]
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "COOPLEDGER_PASSWORD": DEMO_PASSWORD}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `head -1` does after its line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err
+    assert first and "Traceback" not in err and err == ""

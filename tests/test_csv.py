@@ -69,7 +69,15 @@ def test_semicolon_files_from_french_spreadsheets(coop, tmp_path):
     "data, field, row",
     [
         (b"full_name,join_date\nX,2024-01-01\n", "member_no", 1),
-        (MEMBERS.encode() + "A1,Bé,F,1990,KAM,washer,2024-03-01,\n".encode("latin-1"), "file", 2),
+        # 0x81 is no character in UTF-8 nor in Windows-1252 (the encodings tried): refused on its line
+        (MEMBERS.encode() + b"A1,B\x81,F,1990,KAM,washer,2024-03-01,\n", "file", 2),
+        # a UTF-8 accent, then a Windows-1252 one: either reading garbles a line, so neither is chosen
+        (
+            (MEMBERS + "A1,Bé,F,1990,KAM,washer,2024-03-01,\n").encode()
+            + "A2,Bé,F,1990,KAM,washer,2024-03-01,\n".encode("cp1252"),
+            "file",
+            3,
+        ),
         (MEMBERS.encode() + b"A1,x\x00y,F,1990,KAM,washer,2024-03-01,\n", "full_name", 2),
         (MEMBERS.encode() + b"A1," + b"x" * 20000 + b",F,1990,KAM,washer,2024-03-01,\n", "full_name", 2),
         (MEMBERS.encode() + b"A1,B,F,1990,KAM,washer,2024-03-01,,extra\n", "file", 2),

@@ -31,12 +31,29 @@ SAME_AS_ENGLISH = {
         "Comptoir", "Mobile money", "carats", "Date", "Description", "Incidents", "Lot", "Lots", "Site", "Sites",
         "Taxes", "Total", "3. Production", "millions {currency}", "{n}. Lot {reference}", "Code", "Dates",
         "Latitude", "Licence", "Longitude", "Note", "Notes",
-        "Qt standard button\x04OK", "Action", "Journal", "Python {python}",
+        "Qt standard button\x04OK", "Action", "Journal", "Python {python}", "Format", "Type", "options",
     },
     "es": {"Auditor", "Error: {message}", "Mineral", "Total", "No", "Qt standard button\x04No", "Python {python}"},
-    "pt": {"Auditor", "Total", "Latitude", "Longitude", "Qt standard button\x04OK", "Python {python}", "backup"},
+    "pt": {"Auditor", "Total", "Latitude", "Longitude", "Qt standard button\x04OK", "Python {python}", "backup", "Backup"},
     "sw": {"Python {python}"},
 }  # fmt: skip
+# Words the trade and Qt's own dialogs use as they are (capital, ristourne, coltan; "OK", "%1 KB"), and file names.
+SAME_AS_ENGLISH["fr"] |= {
+    "Qt QFileDialog\x04Alias", "Capital", "Capital (10)", "Coltan", "Qt QPrintDialog\x04OK",
+    "Qt QPrintDialog\x04Options <<", "Qt QPrintDialog\x04Options >>", "Ristourne", "Qt QFileSystemModel\x04Type",
+    "Wolframite", "file name\x04incidents", "file name\x04journal", "file name\x04lots", "file name\x04production",
+    "file name\x04sites",
+}  # fmt: skip
+SAME_AS_ENGLISH["es"] |= {
+    "Qt QFileSystemModel\x04%1 bytes", "Qt QFileDialog\x04Alias", "Capital", "Capital (10)", "Qt QColorDialog\x04HTML:",
+}  # fmt: skip
+SAME_AS_ENGLISH["pt"] |= {
+    "Qt QFileSystemModel\x04%1 GB", "Qt QFileSystemModel\x04%1 KB", "Qt QFileSystemModel\x04%1 MB",
+    "Qt QFileSystemModel\x04%1 TB", "Qt QFileSystemModel\x04%1 bytes", "Capital", "Capital (10)", "Coltan",
+    "Qt QColorDialog\x04HTML:", "Qt QPrintDialog\x04OK", "Royalty", "Qt QColorDialog\x04Sat:", "Qt QColorDialog\x04Val:",
+    "file name\x04backup",
+}  # fmt: skip
+SAME_AS_ENGLISH["sw"] |= {"DRC", "Qt QColorDialog\x04HTML:", "Wolframite"}
 # Strings with letters that are not words to translate (codes, brand names, markup).
 NOT_WORDS = {
     "CoopLedger",
@@ -478,11 +495,11 @@ NNBSP, NBSP = "\u202f", "\u00a0"
         (123456789, "CDF", "fr_CD", f"1{NNBSP}234{NNBSP}567,89{NBSP}FC"),
         (1234567, "XOF", "fr_BF", f"1{NNBSP}234{NNBSP}567{NBSP}F{NNBSP}CFA"),  # no minor unit
         (1234567, "XAF", "fr_CF", f"1{NNBSP}234{NNBSP}567{NBSP}FCFA"),
-        (123456789, "BOB", "es_BO", "Bs1.234.567,89"),
+        (123456789, "BOB", "es_BO", f"Bs{NBSP}1.234.567,89"),  # Bolivian practice (test_currency_display)
         (123456789, "PEN", "es_PE", f"S/{NBSP}1,234,567.89"),
         (123456789, "TZS", "sw_TZ", f"TSh{NBSP}1,234,567.89"),
         (123456789, "GHS", "en_GH", "GH₵1,234,567.89"),
-        (123456789, "MZN", "pt_MZ", f"1{NBSP}234{NBSP}567,89{NBSP}MTn"),
+        (123456789, "MZN", "pt_MZ", f"1{NBSP}234{NBSP}567,89{NBSP}MT"),
         (123456789, "USD", "fr_CD", f"1{NNBSP}234{NNBSP}567,89{NBSP}$US"),
         (5, "USD", "en_GH", "US$0.05"),
     ],
@@ -503,6 +520,22 @@ def test_money_format_follows_the_locale(minor, currency, locale, expected):
 )
 def test_dates_follow_the_locale(locale, expected):
     assert i18n.format_date(date(2025, 3, 7), locale, "long") == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "fmt", "expected"),
+    [
+        (date(2025, 1, 1), "long", "1er janvier 2025"),
+        (date(2025, 1, 1), "medium", "1er janv. 2025"),
+        (date(2025, 1, 1), "full", "mercredi 1er janvier 2025"),
+        (date(2025, 1, 1), "short", "01/01/2025"),
+        (date(2025, 1, 11), "long", "11 janvier 2025"),
+        (date(2025, 1, 21), "long", "21 janvier 2025"),
+    ],
+)
+def test_french_first_of_the_month_is_an_ordinal(day, fmt, expected):
+    assert i18n.format_date(day, "fr_CD", fmt) == expected
+    assert i18n.format_date(date(2025, 1, 1), "es_BO", "long") == "1 de enero de 2025"
 
 
 @pytest.mark.parametrize("locale", ["fr_CD", "es_BO", "sw_TZ", "pt_MZ", "en_GH", "es_PE"])

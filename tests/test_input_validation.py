@@ -65,7 +65,8 @@ def test_a_huge_exponent_in_a_sale_price_is_a_row_error(coop, tmp_path):
     path = write(
         tmp_path,
         "sales.csv",
-        f"date,buyer,lot_references,currency,unit_price\n2026-01-06,Comptoir Muungano,{ref},USD,1e1000000\n",
+        f"date,buyer,lot_references,currency,unit_price,exchange_rate\n"
+        f"2026-01-06,Comptoir Muungano,{ref},USD,1e1000000,2850\n",
     )
     assert refused(lambda: imports.import_sales(SYSTEM, path)) == [
         (2, "unit_price", "“{value}” is not a number.")

@@ -41,6 +41,7 @@ def _pay_q1(amount: str = "1000") -> int:
         period_from=Q1[0],
         period_to=Q1[1],
         reference="DGRAD-Q1",
+        method="cash",  # from the cash box the sales came into
     ).id
 
 

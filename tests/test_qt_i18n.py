@@ -60,7 +60,7 @@ def test_swahili_yes_no_keep_an_accelerator(lang_reset):
 def test_qt_ships_french_and_spanish(lang, lang_reset):
     i18n.set_language(lang)
     installed = qt_i18n.install(lang)
-    assert len(installed) == 1 and not isinstance(installed[0], qt_i18n.CatalogueTranslator)
+    assert len(installed) == 2 and not isinstance(installed[-1], qt_i18n.CatalogueTranslator)  # asked first
     cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
     assert cancel not in ("", "Cancel")
 
@@ -68,7 +68,7 @@ def test_qt_ships_french_and_spanish(lang, lang_reset):
 def test_catalogue_translator_leaves_other_strings_to_qt(lang_reset):
     i18n.set_language("sw")
     qt_i18n.install("sw")
-    assert QCoreApplication.translate("QFileDialog", "Look in:") == "Look in:"
+    assert QCoreApplication.translate("QShortcut", "Backspace") == "Backspace"  # not in our tables
     assert QCoreApplication.translate("QPlatformTheme", "Not a button") == "Not a button"
     i18n.set_language("fr")  # a catalogue with the same text as English would also fall through
     assert qt_i18n.CatalogueTranslator().translate("QPlatformTheme", "&Yes") == "&Oui"
@@ -95,3 +95,74 @@ def test_many_translations_do_not_drain_references_to_none(lang_reset):
         QCoreApplication.translate("QPlatformTheme", "Cancel")
         QCoreApplication.translate("SomeOtherContext", "Text")
     assert sys.getrefcount(None) - before > -100  # unbalanced, this drops by 10 000
+
+
+def _visible_texts(dialog) -> list[str]:
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    texts = [w.text() for w in dialog.findChildren(QLabel) if w.isVisibleTo(dialog) and w.text().strip()]
+    texts += [b.text() for b in dialog.findChildren(QAbstractButton) if b.isVisibleTo(dialog) and b.text()]
+    texts += [
+        b.toolTip() for b in dialog.findChildren(QAbstractButton) if b.isVisibleTo(dialog) and b.toolTip()
+    ]
+    return texts
+
+
+@pytest.mark.parametrize("kind", ["open", "save", "colour", "input"])
+def test_qt_dialogs_take_every_word_from_our_catalogue_in_swahili(kind, qapp, lang_reset, monkeypatch):
+    """With a catalogue marking each text it serves, no English word is left in Qt's own dialogs."""
+    from PySide6.QtWidgets import QColorDialog, QFileDialog, QInputDialog
+
+    monkeypatch.setattr(qt_i18n, "pgettext", lambda context, text: f"«{text}»")
+    i18n.set_language("sw")
+    qt_i18n.install("sw")
+    if kind in ("open", "save"):
+        dialog = QFileDialog(None, "t")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        if kind == "save":
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    elif kind == "colour":
+        dialog = QColorDialog()
+        dialog.setOption(QColorDialog.ColorDialogOption.DontUseNativeDialog)
+    else:
+        dialog = QInputDialog()
+    dialog.show()
+    try:
+        english = [t for t in _visible_texts(dialog) if "«" not in t and any(c.isalpha() for c in t)]
+    finally:
+        dialog.close()
+    allowed = {"t", "#"}  # the title given above
+    assert [t for t in english if t not in allowed] == []
+
+
+def test_the_table_texts_are_qts_own(qapp):
+    """Each (context, text) of the table is one Qt 6 translates in French, Spanish or Portuguese: no typo
+    that Qt never asks for."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    shipped = [QTranslator() for _lang in ("fr", "es", "pt_BR")]
+    assert all(
+        t.load(QLocale(lang), "qtbase", "_", folder)
+        for t, lang in zip(shipped, ("fr", "es", "pt_BR"), strict=True)
+    )
+    unknown = []
+    for context, text in qt_i18n.DIALOG_STRINGS:
+        candidates = {text} | {text[:i] + "&" + text[i:] for i in range(len(text))}
+        if not any(t.translate(context, c) for t in shipped for c in candidates):
+            unknown.append((context, text))
+    assert unknown == []
+
+
+def test_french_file_dialog_labels_qt_renamed_come_from_our_catalogue(qapp, lang_reset, monkeypatch):
+    """Qt 6 asks "&Look in:" and "Files of &type:"; its French file only has "Look in:": ours fills in."""
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    monkeypatch.setattr(qt_i18n, "pgettext", lambda context, text: f"«{text}»")
+    i18n.set_language("fr")
+    qt_i18n.install("fr")
+    dialog = QFileDialog(None, "t")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    labels = [w.text() for w in dialog.findChildren(QLabel) if w.text()]
+    assert "«Look in:»" in " ".join(labels).replace("&", "")
+    assert QCoreApplication.translate("QFileDialog", "Parent Directory") == "Dossier parent"  # Qt's own

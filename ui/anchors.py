@@ -7,7 +7,6 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from coop.i18n import _
 from coop.permissions import Actor
-from ui import screen
+from ui import filedialogs, screen
 from ui.ops import OPS
 
 
@@ -64,7 +63,7 @@ class CheckReceiptsDialog(QDialog):
         from coop.services import evidence
 
         if path is None:
-            path, _f = QFileDialog.getOpenFileName(self, _("Load anchors"), "", _("Text files (*.txt)"))
+            path = filedialogs.open_path(self, "anchors", _("Text files (*.txt)"), _("Load anchors"))
             if not path:
                 return
         OPS.run(self, evidence.read_anchor_file, self.actor, path, success=self._loaded)

@@ -287,8 +287,11 @@ def run_app(argv: list[str], args: argparse.Namespace | None = None) -> int:
             return status[0]
         from ui.session import Session, remember_database
 
-        remember_database(path)
-        session = Session(app, path, args.lang)
+        chosen = Path(login.opened_path) if login.opened_path else path  # the demo's own file, if chosen
+        remember_database(chosen)
+        if chosen != path:
+            remember_database(path)  # the real file stays first among the recent files: the default
+        session = Session(app, chosen, args.lang)
         session.start(login.actor)
         code = app.exec()
         return status[0] or code

@@ -5,6 +5,8 @@ matplotlib is imported on first show only (its import is slow), never at start-u
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -12,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from coop import i18n, money
 from coop.changes import Changes
-from coop.i18n import _
+from coop.i18n import N_, _
 from coop.permissions import Actor
 from coop.services import dashboard
 from ui import fmt
@@ -21,13 +23,29 @@ from ui.ops import OPS
 # the areas the charts are drawn from
 SHOWS = ("lots", "sales", "ledger", "tax_payments", "incidents", "mercury", "minerals")
 COLUMNS = 3  # charts per row
+# What a chart without figures says instead of its axes: for this year (still to come) and for a past year.
+EMPTY_NOW = {
+    "production": N_("No production recorded in {year} yet."),
+    "sales": N_("No sales recorded in {year} yet."),
+    "taxes": N_("No tax due or paid in {year} yet."),
+    "incidents": N_("No incidents recorded in {year} yet."),
+    "mercury": N_("No mercury or gold recorded in {year} yet."),
+}
+EMPTY_PAST = {
+    "production": N_("No production recorded in {year}."),
+    "sales": N_("No sales recorded in {year}."),
+    "taxes": N_("No tax due or paid in {year}."),
+    "incidents": N_("No incidents recorded in {year}."),
+    "mercury": N_("No mercury or gold recorded in {year}."),
+}
 
 
 def wrap_words(text: str, room: float, width: Callable[[str], float]) -> str:
     """`text` in lines no wider than `room` (as `width` measures), broken between words only; a single word
     wider than the room keeps its own line."""
     lines: list[str] = []
-    for word in text.split():
+    # a unit in parentheses, "(g Hg / g Au)", is kept whole: broken, it reads as two units
+    for word in re.split(r"\s+(?![^()]*\))", text.strip()):
         if lines and width(lines[-1] + " " + word) <= room:
             lines[-1] += " " + word
         else:
@@ -126,32 +144,48 @@ class DashboardPage(QWidget):
         canvas = self._ensure_canvas()
         self.figure.clear()
         axes = self.figure.subplots(2, COLUMNS)
-        months = [m[5:] for m in d.months]
+        x = list(range(len(d.months)))
         ccy = fmt.Context.currency
-        self._production(axes[0][0], d, months)
+        year = self.year.currentData()
+        self.messages: dict[str, str] = {}  # chart -> the message shown instead of its axes (no data)
+        self._messages: dict = {}  # axes -> message text, wrapped to the chart's width in _fit_titles
+        self._month_axes = []
+        ax = axes[0][0]
+        ax.set_title(_("Production per month"))
+        if self._has(ax, "production", any(any(v.values()) for v in d.production.values()), year):
+            for name, series in d.production.items():
+                values = [money.milli_to_qty(series.get(m, 0)) for m in d.months]
+                ax.plot(x, values, marker="o", label=f"{name} ({d.units[name]})")
+            ax.legend(fontsize="small")
+            self._months(ax, d)
         ax = axes[0][1]
-        ax.bar(months, [float(money.from_minor(d.sales.get(m, 0), ccy)) for m in d.months], color="#3b7dd8")
         ax.set_title(_("Sales per month ({ccy})").format(ccy=ccy))
+        if self._has(ax, "sales", any(d.sales.values()), year):
+            ax.bar(x, [float(money.from_minor(d.sales.get(m, 0), ccy)) for m in d.months], color="#3b7dd8")
+            self._months(ax, d)
         ax = axes[0][2]
-        due = [float(money.from_minor(d.tax_due.get(m, 0), ccy)) for m in d.months]
-        paid = [float(money.from_minor(d.tax_paid.get(m, 0), ccy)) for m in d.months]
-        x = list(range(len(months)))
-        ax.bar([i - 0.2 for i in x], due, width=0.4, label=_("Tax due"), color="#d8893b")
-        ax.bar([i + 0.2 for i in x], paid, width=0.4, label=_("Tax paid"), color="#4a9a5b")
-        ax.set_xticks(x, months)
         ax.set_title(_("Tax due vs paid ({ccy})").format(ccy=ccy))
-        ax.legend(fontsize="small")
+        if self._has(ax, "taxes", any(d.tax_due.values()) or any(d.tax_paid.values()), year):
+            due = [float(money.from_minor(d.tax_due.get(m, 0), ccy)) for m in d.months]
+            paid = [float(money.from_minor(d.tax_paid.get(m, 0), ccy)) for m in d.months]
+            ax.bar([i - 0.2 for i in x], due, width=0.4, label=_("Tax due"), color="#d8893b")
+            ax.bar([i + 0.2 for i in x], paid, width=0.4, label=_("Tax paid"), color="#4a9a5b")
+            ax.legend(fontsize="small")
+            self._months(ax, d)
         ax = axes[1][0]
-        cats = sorted(d.incidents)
-        if cats:
+        ax.set_title(_("Incidents by category"))
+        if self._has(ax, "incidents", any(d.incidents.values()), year):
+            cats = sorted(d.incidents)
             ax.barh(
                 [fmt.label("categories", c) for c in cats], [d.incidents[c] for c in cats], color="#b04040"
             )
-        ax.set_title(_("Incidents by category"))
         ax = axes[1][1]
-        ax.plot(months, [d.mercury_per_gold.get(m, 0) for m in d.months], marker="o", color="#7a5195")
-        ax.set_ylim(bottom=0)
         ax.set_title(_("Mercury used per gram of gold (g Hg / g Au)"))
+        # a month with gold has a ratio, 0 when no mercury was used: that zero line is good news, drawn
+        if self._has(ax, "mercury", bool(d.mercury_per_gold), year):
+            ax.plot(x, [d.mercury_per_gold.get(m, 0) for m in d.months], marker="o", color="#7a5195")
+            ax.set_ylim(bottom=0)
+            self._months(ax, d)
         axes[1][2].set_visible(False)
         self._axis_formats(axes)
         for ax in self.figure.axes:
@@ -160,9 +194,31 @@ class DashboardPage(QWidget):
         self._fit_titles()
         canvas.draw_idle()
 
+    def _has(self, ax, chart: str, present: bool, year: int) -> bool:
+        """Whether a chart has figures to draw; if not, its axes make way for a sentence saying so."""
+        if present:
+            return True
+        text = _(EMPTY_NOW[chart] if year >= date.today().year else EMPTY_PAST[chart]).format(year=year)
+        self.messages[chart] = text
+        self._messages[ax] = text
+        ax.set_axis_off()
+        return False
+
+    def _months(self, ax, d: dashboard.Dashboard) -> None:
+        """Months on the x axis by their short name in the user's language, thinned in _fit_titles so that
+        labels never overlap."""
+        from babel.dates import get_month_names
+
+        names = get_month_names("abbreviated", locale=i18n.babel_locale(fmt.Context.locale))
+        labels = [names[int(m[5:])].rstrip(".") for m in d.months]
+        ax.set_xticks(range(len(labels)), labels)
+        ax.set_xlim(-0.6, len(labels) - 0.4)
+        self._month_axes.append((ax, labels))
+
     def _fit_titles(self) -> None:
-        """Wrap each chart's title between words to the width of its column: a French or Swahili title is
-        longer than its chart and would run into the next one."""
+        """Wrap each chart's title (and the message of an empty chart) between words to the width of its
+        column: a French or Swahili title is longer than its chart and would run into the next one; then thin
+        the month labels to those that fit side by side."""
         titles = getattr(self, "_titles", {})
         if self.canvas is None or not titles:
             return
@@ -180,26 +236,46 @@ class DashboardPage(QWidget):
                 return renderer.get_text_width_height_descent(line, prop, ismath=False)[0]
 
             ax.set_title(wrap_words(text, room, width))
+            if ax in self._messages:
+                for old in list(ax.texts):
+                    old.remove()
+                message = wrap_words(self._messages[ax], room * 0.9, width)
+                ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
+        for ax, labels in self._month_axes:
+            self._thin_months(ax, labels, renderer)
+
+    @staticmethod
+    def _thin_months(ax, labels: list[str], renderer) -> None:
+        """Every n-th month label, n the smallest that leaves a gap between neighbours at this width."""
+        if not labels:
+            return
+        prop = ax.xaxis.get_ticklabels()[0].get_fontproperties() if ax.xaxis.get_ticklabels() else None
+        widest = max(renderer.get_text_width_height_descent(t, prop, ismath=False)[0] for t in labels)
+        spacing = ax.get_window_extent(renderer).width / max(1, len(labels))
+        step = max(1, math.ceil((widest * 1.3) / max(spacing, 1.0)))
+        ax.set_xticks(range(0, len(labels), step), labels[::step])
 
     def _axis_formats(self, axes) -> None:
-        """Money axes as compact locale numbers ("250 M", never "1e8"); counts as whole numbers."""
-        from babel.numbers import format_compact_decimal
-        from matplotlib.ticker import FuncFormatter, MaxNLocator
+        """Value axes in the user's locale with compact units ("250 M", "elfu 50"), never "1e8" or a float
+        artefact; counts as whole numbers."""
+        from matplotlib.ticker import MaxNLocator
 
         locale = i18n.babel_locale(fmt.Context.locale)
-        compact = FuncFormatter(
-            lambda value, _pos: format_compact_decimal(
-                value, format_type="short", locale=locale, fraction_digits=1
-            )
-        )
-        for ax in (axes[0][0], axes[0][1], axes[0][2]):
-            ax.yaxis.set_major_formatter(compact)
+        for ax in (axes[0][0], axes[0][1], axes[0][2], axes[1][1]):
+            ax.yaxis.set_major_formatter(locale_ticks(locale))
         axes[1][0].xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes[1][0].xaxis.set_major_formatter(locale_ticks(locale))
 
-    def _production(self, ax, d: dashboard.Dashboard, months: list[str]) -> None:
-        for name, series in d.production.items():
-            values = [money.milli_to_qty(series.get(m, 0)) for m in d.months]
-            ax.plot(months, values, marker="o", label=f"{name} ({d.units[name]})")
-        ax.set_title(_("Production per month"))
-        if d.production:
-            ax.legend(fontsize="small")
+
+def locale_ticks(locale: str):
+    """A matplotlib formatter labelling all ticks of an axis together (coop.services.dashboard.axis_labels)."""
+    from matplotlib.ticker import Formatter
+
+    class LocaleTicks(Formatter):
+        def __call__(self, x, pos=None) -> str:
+            return dashboard.axis_labels([x], locale)[0]
+
+        def format_ticks(self, values) -> list[str]:
+            return dashboard.axis_labels([float(v) for v in values], locale)
+
+    return LocaleTicks()

@@ -1,14 +1,23 @@
-"""A date typed in the locale's short format (day, month, four-digit year) or picked from a calendar popup."""
+"""A date typed in the locale's short format (day, month, four-digit year) or picked from a calendar popup;
+a date and time as two such plain fields."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 from babel.dates import get_date_format
-from PySide6.QtCore import QDate, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QRegularExpression, Qt, QTime, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QRegularExpressionValidator
-from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QMenu, QStyle, QWidget, QWidgetAction
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QStyle,
+    QWidget,
+    QWidgetAction,
+)
 
 from coop import i18n
 from coop.errors import ValidationError
@@ -144,3 +153,77 @@ class DateField(QLineEdit):
             self.show_calendar()
             return
         super().keyPressEvent(event)
+
+
+CLOCK = QRegularExpression(r"[0-9]{0,2}([:.h][0-9]{0,2})?")
+TIME = re.compile(r"([0-9]{1,2})(?:[:.h]([0-9]{2}))?")
+
+
+def parse_time(text: str, field: str) -> time:
+    """A time of day typed as 14:30 (also 14.30, 14h30 or 14)."""
+    match = TIME.fullmatch(text.strip())
+    hour, minute = (int(match.group(1)), int(match.group(2) or 0)) if match else (99, 99)
+    if hour > 23 or minute > 59:
+        raise ValidationError(
+            field, "“{value}” is not a time: type it as {example}.", value=text, example="14:30"
+        )
+    return time(hour, minute)
+
+
+class DateTimeField(QWidget):
+    """A date field and a time field side by side (QDateTimeEdit's dateTime()/setDateTime()/time()): Tab goes
+    from the date to the time and then to the next field, never through day, month and year sections."""
+
+    dateTimeChanged = Signal(QDateTime)
+
+    def __init__(self, moment: datetime | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.day = DateField(None, self)
+        self.day.setObjectName("date")
+        self.clock = QLineEdit(self)
+        self.clock.setObjectName("time")
+        self.clock.setValidator(QRegularExpressionValidator(CLOCK, self))
+        self.clock.setPlaceholderText("14:30")
+        self.clock.setMaximumWidth(self.clock.fontMetrics().horizontalAdvance("00:00") * 2 + 16)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.day, 1)
+        lay.addWidget(self.clock)
+        self.setFocusProxy(self.day)  # a label's buddy and the form's first focus land on the date
+        if moment is not None:
+            self.setDateTime(moment)
+        self.day.textChanged.connect(self._changed)
+        self.clock.textChanged.connect(self._changed)
+
+    def value(self, field: str) -> datetime:
+        """The date and time typed; a ValidationError naming `field` when either is missing or wrong."""
+        day = self.day.value(field)
+        assert day is not None  # the date is not optional
+        if not self.clock.text().strip():
+            raise ValidationError(field, "Enter a time.")
+        return datetime.combine(day, parse_time(self.clock.text(), field))
+
+    def time(self) -> QTime:
+        try:
+            return QTime(parse_time(self.clock.text(), ""))
+        except ValidationError:
+            return QTime()
+
+    def dateTime(self) -> QDateTime:  # noqa: N802 (QDateTimeEdit's name)
+        day, clock = self.day.date(), self.time()
+        return QDateTime(day, clock) if day.isValid() and clock.isValid() else QDateTime()
+
+    def setDateTime(self, moment: datetime | QDateTime) -> None:  # noqa: N802 (QDateTimeEdit's name)
+        if isinstance(moment, QDateTime):
+            moment = moment.toPython()
+        self.day.setDate(moment.date())
+        self.clock.setText(f"{moment.hour:02d}:{moment.minute:02d}")
+
+    def text(self) -> str:
+        """Both fields' text, for telling whether the form was changed."""
+        return f"{self.day.text()} {self.clock.text()}"
+
+    def _changed(self) -> None:
+        moment = self.dateTime()
+        if moment.isValid():
+            self.dateTimeChanged.emit(moment)

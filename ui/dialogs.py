@@ -37,7 +37,6 @@ def _row(actor: Actor, kind: str, record_id: int | None) -> dict[str, Any]:
 
 def member_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -> ServiceDialog:
     def save(v: dict) -> Saved:
-        v["share_capital_minor"] = v.pop("share_capital")
         v["birth_year"] = v["birth_year"] or None
         v["sex"] = v["sex"] or ""  # "—": not asked yet
         return registry.save_member(actor, member_id, **v)
@@ -45,9 +44,7 @@ def member_dialog(actor: Actor, member_id: int | None, parent: QWidget | None) -
     title = _("New member") if member_id is None else _("Edit member")
     dlg = ServiceDialog(title, MEMBER_FIELDS, save, parent)
     values = _row(actor, "member", member_id)
-    if values:
-        values["share_capital"] = values.get("share_capital_minor", 0)
-    else:
+    if not values:
         values["member_no"] = lookups.next_member_no(actor) or None  # a suggestion the clerk may change
     dlg.set_values(values)
     return dlg

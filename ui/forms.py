@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCalendarWidget,
@@ -35,7 +35,7 @@ from coop.i18n import N_, _
 from coop.services import tables
 from coop.services.describe import RecordLine
 from ui import fmt
-from ui.datefield import DateField
+from ui.datefield import DateField, DateTimeField
 from ui.ops import OPS
 from ui.screen import FitScrollArea, fit_on_first_show
 
@@ -71,7 +71,7 @@ def make_widget(f: Field, parent: QWidget) -> QWidget:
     elif f.kind == "date":  # an optional date starts empty: today would be a guess (a card's expiry)
         w = DateField(None if f.optional else date.today(), parent, optional=f.optional)
     elif f.kind == "datetime":
-        w = QDateTimeEdit(QDateTime.currentDateTime(), parent, calendarPopup=True)
+        w = DateTimeField(datetime.now(), parent)  # two plain fields: Tab leaves the date, then the time
     elif f.kind == "int":
         w = QSpinBox(parent)
         w.setRange(0, 1_000_000)
@@ -91,8 +91,8 @@ def read_widget(f: Field, w: QWidget) -> Any:
         return w.toPlainText().strip()
     if isinstance(w, QComboBox):
         return w.currentData()
-    if isinstance(w, QDateTimeEdit) and f.kind == "datetime":
-        return w.dateTime().toPython().replace(second=0, microsecond=0)
+    if isinstance(w, DateTimeField):
+        return w.value(f.name)
     if isinstance(w, DateField):
         return w.value(f.name)
     if isinstance(w, QDateEdit):
@@ -122,14 +122,8 @@ def places_of(f: Field) -> int:
 
 def exact_number(text: str, f: Field) -> Decimal:
     """A number typed in the user's locale, refused (not rounded) when it has more decimals than are kept."""
-    value = fmt.number(text or "0", f.name)
-    places = places_of(f)
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
-        raise ValidationError(
-            f.name, "“{value}” has too many decimals: at most {places}.", value=text, places=places
-        )
-    return value
+    # the services' one check (coop.money.exact): normalize() would round a 29th decimal away
+    return money.exact(fmt.number(text or "0", f.name), places_of(f), f.name, text)
 
 
 def write_widget(f: Field, w: QWidget, value: Any) -> None:
@@ -139,8 +133,8 @@ def write_widget(f: Field, w: QWidget, value: Any) -> None:
         w.setPlainText(str(value))
     elif isinstance(w, QComboBox):
         w.setCurrentIndex(max(0, w.findData(value)))
-    elif isinstance(w, QDateTimeEdit) and f.kind == "datetime":
-        w.setDateTime(QDateTime(value if isinstance(value, datetime) else datetime.fromisoformat(str(value))))
+    elif isinstance(w, DateTimeField):
+        w.setDateTime(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
     elif isinstance(w, DateField | QDateEdit):
         w.setDate(QDate(value if isinstance(value, date) else date.fromisoformat(str(value)[:10])))
     elif isinstance(w, QSpinBox):
@@ -165,6 +159,9 @@ def on_edit(w: QWidget, slot: Callable[[], None]) -> None:
         w.currentIndexChanged.connect(lambda *_a: slot())
     elif isinstance(w, QCheckBox):
         w.toggled.connect(lambda *_a: slot())
+    elif isinstance(w, DateTimeField):
+        w.day.textChanged.connect(lambda *_a: slot())
+        w.clock.textChanged.connect(lambda *_a: slot())
     elif isinstance(w, QAbstractSpinBox):
         w.editingFinished.connect(slot)
         if isinstance(w, QSpinBox):
@@ -181,7 +178,7 @@ def editor_state(w: QWidget) -> Any:
         return w.currentIndex()
     if isinstance(w, QCheckBox):
         return w.isChecked()
-    if isinstance(w, QAbstractSpinBox | QLineEdit):
+    if isinstance(w, QAbstractSpinBox | QLineEdit | DateTimeField):
         return w.text()
     return None
 
@@ -381,10 +378,22 @@ class VoidDialog(FormDialog):
     "Cancel" reads "Annuler" twice in French."""
 
     def __init__(
-        self, title: str, fn: Callable[[str], Any], parent: QWidget | None = None, *, description: str = ""
+        self,
+        title: str,
+        fn: Callable[..., Any],
+        parent: QWidget | None = None,
+        *,
+        description: str = "",
+        dated: bool = False,
     ) -> None:
-        super().__init__(title, [Field("reason", N_("Reason"), "multiline")], parent)
+        # dated: the void of a posting is dated (today unless the user gives another day; the service refuses
+        # a day before the record or in a closed period) and `fn(reason, day)` receives the day
+        fields = [Field("reason", N_("Reason"), "multiline")]
+        if dated:
+            fields.append(Field("date", N_("Date"), "date"))
+        super().__init__(title, fields, parent)
         self._fn = fn
+        self._dated = dated
         self.subject = QLabel(description, self, objectName="void_subject", wordWrap=True)
         self.subject.setVisible(bool(description))
         self.form.insertRow(0, self.subject)
@@ -395,6 +404,8 @@ class VoidDialog(FormDialog):
         reason = values["reason"]
         if not reason:
             raise ValidationError("reason", vocab.VOID_REASON_REQUIRED)
+        if self._dated:
+            return self._fn(reason, values["date"])
         return self._fn(reason)
 
 
@@ -411,7 +422,7 @@ MEMBER_FIELDS = [
     Field("role", N_("Role"), "choice", "member_roles"),
     Field("join_date", N_("Join date"), "date"),
     Field("status", N_("Status"), "choice", "member_statuses"),
-    Field("share_capital", N_("Share capital paid"), "money"),
+    # no share capital: it is derived from the entries of the books (subscriptions and payments of shares)
 ]
 SITE_FIELDS = [
     Field("code", N_("Code")),

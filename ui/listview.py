@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,10 +23,10 @@ from PySide6.QtWidgets import (
 from coop import vocab
 from coop.changes import AREAS, Changes
 from coop.errors import CoopError
-from coop.i18n import _, ngettext
+from coop.i18n import N_, _, ngettext
 from coop.permissions import Actor
 from coop.services import csvio, journal, tables
-from ui import fmt, msgbox
+from ui import filedialogs, fmt, msgbox
 from ui.datefield import DateField
 from ui.ops import OPS
 from ui.tablemodel import ListModel
@@ -35,7 +34,7 @@ from ui.tablemodel import ListModel
 # The areas each list shows (coop/changes.py): its own rows and what its columns read from elsewhere, e.g.
 # the members list's balances come from the ledger and the lots list names sites, minerals and owners.
 SHOWS: dict[str, tuple[str, ...]] = {
-    "members": ("members", "sites", "ledger"),
+    "members": ("members", "sites", "ledger", "books"),  # share capital: entries of the books
     "sites": ("sites",),
     "lots": ("lots", "sites", "minerals", "members"),
     "sales": ("sales", "buyers"),
@@ -69,6 +68,84 @@ STATE_CHOICES = {
     "journal": ("accounts", list(journal.ACCOUNT_LABELS)),
 }
 
+# What each list would hold, said when it has no rows at all; the list's first action (the one that creates a
+# row, also Ctrl+N) and its import, where the File menu has one, are offered beside the text.
+EMPTY: dict[str, str] = {
+    "members": N_(
+        "No members registered yet. The member register holds everyone in the cooperative, with their site, "
+        "role and what the cooperative owes them."
+    ),
+    "sites": N_("No mine sites yet. Lots, incidents and mercury are recorded per site: add the sites first."),
+    "lots": N_(
+        "No production lots yet. Each lot is the mineral produced at a site, with its owners' shares."
+    ),
+    "sales": N_("No sales yet. Each sale of lots to a buyer appears here with its receipt."),
+    "my_sales": N_("No sales of your lots yet."),
+    "payouts": N_("No payouts yet. Payments to members of what their sales earned them appear here."),
+    "tax_payments": N_("No tax payments yet. Royalties and fees paid to the authorities appear here."),
+    "incidents": N_("No incidents recorded. Accidents and near misses at the sites are recorded here."),
+    "mercury": N_("No mercury recorded yet. Mercury bought and used at the sites is recorded here."),
+    "minerals": N_("No minerals yet. Add the minerals the cooperative produces and sells."),
+    "buyers": N_("No buyers yet. Add the comptoirs, exporters and refineries the cooperative sells to."),
+    "tax_rules": N_("No tax rules yet. Add the royalties and fees withheld on sales."),
+    "users": N_("No accounts yet. Create accounts for the treasurer, the clerks and the auditor."),
+    "journal": N_("No journal entries yet. Every sale, payout and tax payment posts an entry here."),
+    "audit_log": N_("Nothing in the audit log yet. Every change made in the books is logged here."),
+}
+NO_MATCH = N_("No row matches the search and filters.")
+TEXT_WIDTH = 560  # px: the widest the text of an empty list runs before it wraps
+
+# The empty choice of the state combo where the choices are not states: the journal filters by account.
+ANY_CHOICE = {"accounts": N_("All accounts"), "mercury_kinds": N_("Purchased and used")}
+
+
+def plain(text: str) -> str:
+    """A button or action label without its mnemonic marker (& before a letter, && for a real &)."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+class EmptyState(QWidget):
+    """Laid over the table's empty viewport: what the list would hold and the buttons that fill it, or, when
+    the filters hide every row, a way to clear them."""
+
+    def __init__(self, viewport: QWidget) -> None:
+        super().__init__(viewport)
+        self.setObjectName("empty_state")
+        self.label = QLabel(self, objectName="empty_text", wordWrap=True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.create = QPushButton(self, objectName="empty_create")
+        self.importer = QPushButton(self, objectName="empty_import")
+        self.clear = QPushButton(self, objectName="empty_clear")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.create, self.importer, self.clear):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        lay.addWidget(self.label, 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addLayout(buttons)
+        lay.addStretch(2)
+        viewport.installEventFilter(self)
+        self.setGeometry(viewport.rect())
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(watched.rect())
+            self.fit_text()
+        return False
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.fit_text()
+
+    def fit_text(self) -> None:
+        """A wrapped label gets the height of its lines at the width it is given (a layout alone gives it
+        one line's height and cuts the rest)."""
+        width = max(120, min(TEXT_WIDTH, self.width() - 32))
+        lines = self.label.heightForWidth(width)  # -1 before the label has text
+        self.label.setFixedSize(width, max(lines, self.label.fontMetrics().height()))
+
 
 class ListPage(QWidget):
     """One list with its filter bar and action buttons; refreshed when a write affects what it shows."""
@@ -82,6 +159,7 @@ class ListPage(QWidget):
         self.model = ListModel(actor, name, self)
         self.spec = tables.spec(name)
         self._actions: list[tuple[QPushButton, Callable[[], str]]] = []
+        self.import_action: QAction | None = None  # the File menu's import of this list (offer_import)
         self._build()
         OPS.changed.connect(self._on_changed)
 
@@ -150,6 +228,13 @@ class ListPage(QWidget):
         QShortcut(QKeySequence.StandardKey.New, self, activated=self._first_action)
         self.totals_label = QLabel(self)
         self.totals_label.setObjectName("totals")
+        self.empty = EmptyState(self.view.viewport())
+        self.empty.create.clicked.connect(lambda: self._actions[0][0].click())
+        self.empty.importer.clicked.connect(lambda: self.import_action and self.import_action.trigger())
+        self.empty.clear.clicked.connect(lambda: self.clear_filters())
+        self.model.modelReset.connect(self._update_empty)
+        self.model.rowsInserted.connect(self._update_empty)
+        self.model.rowsRemoved.connect(self._update_empty)
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(self.view, 1)
@@ -231,7 +316,7 @@ class ListPage(QWidget):
             current = self.state.currentData()
             self.state.blockSignals(True)
             self.state.clear()
-            self.state.addItem(_("Any state"), None)
+            self.state.addItem(_(ANY_CHOICE.get(kind, N_("Any state"))), None)
             for v in values:
                 self.state.addItem(fmt.label(kind, v), v)
             self.state.setCurrentIndex(max(0, self.state.findData(current)))
@@ -247,6 +332,7 @@ class ListPage(QWidget):
         button.setVisible(enabled)
         self.actions_bar.addWidget(button)
         self._actions.append((button, text))
+        self._update_empty()
         return button
 
     def _first_action(self) -> None:
@@ -255,6 +341,50 @@ class ListPage(QWidget):
                 button.click()
                 return
 
+    def offer_import(self, action: QAction) -> None:
+        """Offer this File menu action (an import into this list) when the list is empty."""
+        self.import_action = action
+        action.changed.connect(self._update_empty)
+        self._update_empty()
+
+    # --- empty state ------------------------------------------------------------------------------
+    def filtered(self) -> bool:
+        """Whether the search or a filter may be what hides rows."""
+        choices = (self.site.currentData(), self.mineral.currentData(), self.state.currentData())
+        return bool(self.search.text()) or self.use_dates.isChecked() or any(c is not None for c in choices)
+
+    def clear_filters(self) -> None:
+        for combo in (self.site, self.mineral, self.state):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.use_dates.blockSignals(True)
+        self.use_dates.setChecked(False)
+        self.use_dates.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filters()
+
+    def _update_empty(self) -> None:
+        empty = self.model.rowCount() == 0
+        self.empty.setVisible(empty)
+        if not empty:
+            return
+        matched = self.filtered()
+        self.empty.set_text(_(NO_MATCH) if matched else _(EMPTY.get(self.name, NO_MATCH)))
+        # a list's first action is the one that creates a row; a role that may not use it gets none offered
+        first = self._actions[0][0] if self._actions and self._actions[0][0].isEnabled() else None
+        self.empty.create.setVisible(first is not None and not matched)
+        self.empty.create.setText(first.text() if first is not None else "")
+        offer = self.import_action is not None and self.import_action.isEnabled() and not matched
+        self.empty.importer.setVisible(offer)
+        self.empty.importer.setText(
+            plain(self.import_action.text()) if self.import_action is not None else ""
+        )
+        self.empty.clear.setVisible(matched)
+        self.empty.clear.setText(_("Clear the search and filters"))
+
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search…"))
         self.use_dates.setText(_("Dates"))
@@ -262,9 +392,10 @@ class ListPage(QWidget):
         for button, text in self._actions:
             button.setText(text())
         self.fill_choices()
+        self._update_empty()
         self.model.refresh_labels()
         self._fit_headers()
-        QTimer.singleShot(0, self._update_totals)
+        QTimer.singleShot(0, self, self._update_totals)  # not after the page is gone
 
     # --- filtering -----------------------------------------------------------------------------
     def _dates_changed(self) -> None:
@@ -290,7 +421,7 @@ class ListPage(QWidget):
         self.totals_label.setText(
             ngettext("{count} row", "{count} rows", rows).format(count=fmt.cell("int", rows, {}))
         )
-        QTimer.singleShot(0, self._update_totals)  # sums may scan the list: after the first paint
+        QTimer.singleShot(0, self, self._update_totals)  # sums may scan the list: after the first paint
 
     def _update_totals(self) -> None:
         rows = self.model.rowCount()
@@ -315,14 +446,16 @@ class ListPage(QWidget):
     # --- export --------------------------------------------------------------------------------
     def export_csv(self, path: str | None = None) -> int | None:
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(
-                self, _("Export CSV"), f"{self.name}.csv", "CSV (*.csv)"
+            path = filedialogs.save_path(
+                self, "csv", filedialogs.dated_name(self.name, "csv"), "CSV (*.csv)", _("Export CSV")
             )
             if not path:
                 return None
         header, rows = self.model.export_rows()
         try:
-            return csvio.write_rows(path, header, rows)
+            written = csvio.write_rows(path, header, rows)
         except CoopError as exc:
             msgbox.warning(self, _("Cannot export"), exc.message())
             return None
+        filedialogs.confirm_saved(self, path)
+        return written

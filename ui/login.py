@@ -1,5 +1,5 @@
-"""The sign-in window (on the first run it creates the first manager and the cooperative): built from a
-`peek.Look`, so it paints before the services are imported; they load when the user signs in."""
+"""The sign-in window (on the first run: "Set up my cooperative" or "Explore the demo cooperative"): built from
+a `peek.Look`, so it paints before the services are imported; they load when the user signs in."""
 
 from __future__ import annotations
 
@@ -18,12 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from coop import peek
-from coop.errors import CoopError, ValidationError
+from coop.errors import CoopError
 from coop.i18n import _
 from ui.screen import fit_on_first_show
 
 if TYPE_CHECKING:
-    from coop.changes import Changes
     from coop.permissions import Actor
 
 
@@ -34,7 +33,9 @@ def _open_look() -> peek.Look:
 
 
 class LoginDialog(QDialog):
-    """User name + password; on first run (no accounts) it creates the first manager account.
+    """User name + password. A file without a cooperative shows, instead, "Set up my cooperative" (the setup
+    window, which also creates the first manager account) beside "Explore the demo cooperative" (a separate
+    file beside this one, so that the demo never mixes with real books).
 
     `look` is what the window shows (default: read from the open database); `prepare`, when given, is run
     once before the first sign-in is checked (the start-up hands over the rest of its loading there)."""
@@ -51,96 +52,161 @@ class LoginDialog(QDialog):
         self.first_run = not look.has_users
         self.actor: Actor | None = None
         self.needs_coop = look.coop_name is None
+        self.opened_path: str | None = None  # the demo's file once it replaced the one this window opened on
         name = look.coop_name or ""
         self.setWindowTitle(_("Sign in — {name}").format(name=name or "CoopLedger"))
         self.intro = QLabel(self, wordWrap=True)
         self.username = QLineEdit(self, objectName="username")
         self.password = QLineEdit(self, objectName="password", echoMode=QLineEdit.EchoMode.Password)
-        self.confirm = QLineEdit(self, objectName="confirm", echoMode=QLineEdit.EchoMode.Password)
         self.error = QLabel(self, objectName="login_error", wordWrap=True)
         self.error.setStyleSheet("color: #b00020;")
-        self.coop_name = QLineEdit(self, objectName="coop_name")
-        self.currency = QLineEdit("CDF", self, objectName="currency")
-        self.locale = QLineEdit("fr_CD", self, objectName="locale")
-        form = QFormLayout()
-        if self.needs_coop:
-            form.addRow(_("Cooperative name"), self.coop_name)
-            form.addRow(_("Ledger currency"), self.currency)
-            form.addRow(_("Number and date format (e.g. fr_CD)"), self.locale)
-        else:
-            for unused in (self.coop_name, self.currency, self.locale):
-                unused.hide()
-        form.addRow(_("User name"), self.username)
-        form.addRow(_("Password"), self.password)
-        if self.first_run:
-            form.addRow(_("Password again"), self.confirm)
-            self.intro.setText(_("No account exists yet. Create the first manager account."))
-        else:
-            self.confirm.hide()
-            self.intro.setText(_("Sign in to {name}.").format(name=name or "CoopLedger"))
+        self.form = QFormLayout()
+        self.form.addRow(_("User name"), self.username)
+        self.form.addRow(_("Password"), self.password)
+        self.setup_button = QPushButton(_("Set up my cooperative"), self, objectName="setup")
+        self.demo_button = QPushButton(_("Explore the demo cooperative"), self, objectName="demo")
+        for button in (self.setup_button, self.demo_button):
+            button.setAutoDefault(False)  # focused, it would take Enter from the sign-in
+        self.setup_button.clicked.connect(self.set_up)
+        self.demo_button.clicked.connect(self.explore_demo)
         # One plain button (Escape or closing the window cancels) rather than a QDialogButtonBox: building
         # one makes PySide create its whole Qt namespace (all its Python enums), and asking the style for
         # the platform's button order builds QStyle's, both before this window could paint.
-        self.ok = QPushButton(_("Create account") if self.first_run else _("Sign in"), self, objectName="ok")
-        self.ok.setDefault(True)
+        self.ok = QPushButton(_("Sign in"), self, objectName="ok")
         self.ok.clicked.connect(self.submit)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.demo_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.setup_button)
         buttons.addWidget(self.ok)
         lay = QVBoxLayout(self)
         lay.addWidget(self.intro)
-        lay.addLayout(form)
+        lay.addLayout(self.form)
         lay.addWidget(self.error)
         lay.addLayout(buttons)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(420)
         fit_on_first_show(self)
-        (self.coop_name if self.needs_coop else self.username).setFocus()  # the first field shown
+        if self.needs_coop and self.first_run:
+            self._show_welcome()
+        else:
+            self._show_sign_in(name)
+
+    def _show_welcome(self) -> None:
+        """A new file: set up the cooperative, or look at the demo first."""
+        self.intro.setText(
+            _(
+                "Welcome to CoopLedger. Set up your cooperative: the country proposes the currency, the "
+                "formats and the tax rules, and you create the first manager account. Or explore the demo "
+                "cooperative first: it opens in a separate file and never mixes with your books."
+            )
+        )
+        for row in range(self.form.rowCount()):
+            self.form.setRowVisible(row, False)
+        self.ok.hide()
+        self.setup_button.setDefault(True)
+        self.setup_button.setFocus()
+
+    def _show_sign_in(self, name: str) -> None:
+        for row in range(self.form.rowCount()):
+            self.form.setRowVisible(row, True)
+        self.username.setFocus()  # before the buttons change: a focused button would take Enter for itself
+        self.setup_button.hide()
+        self.demo_button.hide()
+        self.ok.show()
+        self.setup_button.setDefault(False)
+        self.ok.setDefault(True)
+        if self.needs_coop:  # accounts but no cooperative yet (made on the command line)
+            self.intro.setText(_("Sign in, then set up the cooperative."))
+        else:
+            self.intro.setText(_("Sign in to {name}.").format(name=name or "CoopLedger"))
 
     def prepare(self) -> bool:
         """Run the start-up's deferred loading now, once; False when it failed (it has said why)."""
         prepare, self._prepare = self._prepare, None
         return prepare() if prepare is not None else True
 
+    # --- a new file ----------------------------------------------------------------------------------
+    def set_up(self) -> None:
+        """The setup window; when it has created the cooperative and its manager, that manager is signed in."""
+        if not self.prepare():
+            return
+        from ui.setup import SetupWizard
+
+        wizard = SetupWizard(self)
+        self.wizard = wizard
+
+        def created() -> None:
+            from ui import fmt
+
+            fmt.Context.refresh()
+            self.actor = wizard.actor
+            self.accept()
+
+        wizard.accepted.connect(created)
+        wizard.open()
+
+    def explore_demo(self) -> None:
+        """Open the demo file beside this one (built the first time, on a worker thread), then sign in there."""
+        if not self.prepare():
+            return
+        from coop.services import session, setup
+        from ui.ops import OPS
+
+        demo = OPS.run(self, setup.open_demo, session.database_path())
+        if demo is None:
+            return
+        self.opened_path = str(demo.path)
+
+        def ready(_result: object = None) -> None:
+            from ui import fmt
+
+            fmt.Context.refresh()
+            self.first_run = self.needs_coop = False
+            self.setWindowTitle(_("Sign in — {name}").format(name=_("Demo cooperative")))
+            self._show_sign_in("")
+            self.intro.setText(
+                _(
+                    "The demo cooperative is in its own file, {path}. Sign in as “{user}” with the password "
+                    "{password} (or treasurer, clerk, auditor, member)."
+                ).format(path=demo.path, user=demo.username, password=demo.password)
+            )
+            self.username.setText(demo.username)
+            self.password.setFocus()
+
+        if demo.needs_building:
+            OPS.run_in_background(
+                self, _("Building the demo cooperative…"), lambda _p, _c: setup.build_demo(), success=ready
+            )
+        else:
+            ready()
+
+    # --- signing in ------------------------------------------------------------------------------------
     def submit(self) -> None:
-        from ui.ops import OPS  # the one path of writes (the first account, the cooperative)
+        from ui.ops import OPS  # the one path of writes (the sign-in is recorded)
 
         if not self.prepare():
             return
-        OPS.run(self, self._sign_in, success=lambda _changes: self.accept(), failure=self._refused)
+        OPS.run(self, self._sign_in, success=lambda _actor: self._signed_in(), failure=self._refused)
 
-    def _sign_in(self) -> Changes:
-        """Create the first account and the cooperative when needed, then sign in; what was written."""
-        from coop.changes import NOTHING
-        from coop.services import settings, users
-        from ui import fmt
+    def _sign_in(self) -> Actor:
+        from coop.services import users
 
-        name, password = self.username.text().strip(), self.password.text()
-        changes = NOTHING
-        if self.first_run:
-            if password != self.confirm.text():
-                raise ValidationError("confirm", "The two passwords differ.")
-            if self.needs_coop:
-                settings.validate(
-                    {
-                        "name": self.coop_name.text(),
-                        "currency": self.currency.text().upper(),
-                        "locale": self.locale.text(),
-                    }
-                )
-            changes |= users.add_user(None, name, password, "manager").changes
-        self.actor = users.login(name, password)
-        if self.needs_coop:
-            changes |= settings.save(
-                self.actor,
-                name=self.coop_name.text(),
-                currency=self.currency.text(),
-                locale=self.locale.text(),
-            )
-            fmt.Context.refresh()
-        return changes
+        self.actor = users.login(self.username.text().strip(), self.password.text())
+        return self.actor
+
+    def _signed_in(self) -> None:
+        if not self.needs_coop:
+            self.accept()
+            return
+        from ui.setup import SetupWizard  # an account exists but no cooperative: set it up now
+
+        wizard = SetupWizard(self, actor=self.actor)
+        self.wizard = wizard
+        wizard.accepted.connect(self.accept)
+        wizard.open()
 
     def _refused(self, exc: CoopError) -> bool:
-        """Every refusal (a wrong password, a locked account, a bad currency) is said in this window."""
+        """Every refusal (a wrong password, a locked account) is said in this window."""
         self.error.setText(exc.message())
         self.password.selectAll()
         self.password.setFocus()

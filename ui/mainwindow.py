@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -24,7 +23,8 @@ from coop.errors import CoopError
 from coop.i18n import N_, _, ngettext
 from coop.permissions import ROLE_LABELS, Actor
 from coop.services import settings
-from ui import fmt, msgbox, pages
+from ui import filedialogs, fmt, importdialog, msgbox, pages
+from ui.listview import ListPage
 from ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
     ("sales", N_("Sales"), ("read.all", "read.own")),
     ("payouts", N_("Payouts"), ("read.all", "read.own")),
     ("taxes", N_("Taxes"), ("read.all",)),
+    ("books", N_("Books"), ("books.post", "reports.read")),  # treasurer, manager; the auditor reads
     ("incidents", N_("Incidents"), ("read.all",)),
     ("mercury", N_("Mercury"), ("read.all",)),
     ("reports", N_("Reports"), ("reports.read",)),
@@ -46,6 +47,8 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
     ("settings", N_("Settings"), ("read.all",)),
 ]
 MEMBER_LABELS = {"members": N_("My account")}
+# Not in AREAS: a new cooperative's checklist, first for its manager while it is wanted (ui/checklist.py).
+START_AREA = ("start", N_("Getting started"), ("settings.write",))
 
 
 def visible_areas(actor: Actor) -> list[str]:
@@ -70,6 +73,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.pages: dict[str, QWidget] = {}
         self.areas = visible_areas(actor)
+        from ui import checklist
+
+        if checklist.wanted(actor):  # sites, buyers, members or accounts still missing
+            self.areas.insert(0, checklist.AREA)
         for key in self.areas:
             item = QListWidgetItem(self.nav)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -77,6 +84,9 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
+        # the navigation takes its own width (at most 220 px) and the page all the rest: without sizes the
+        # splitter halves the room and leaves a blank strip beside the capped list
+        splitter.setSizes([self.nav.maximumWidth(), 10_000])
         self.setCentralWidget(splitter)
         self.user_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.user_label)
@@ -98,11 +108,13 @@ class MainWindow(QMainWindow):
             "sales": lambda: pages.sales_page(a, self),
             "payouts": lambda: pages.payouts_page(a, self),
             "taxes": lambda: pages.taxes_page(a, self),
+            "books": lambda: __import__("ui.books", fromlist=["BooksPage"]).BooksPage(a, self),
             "incidents": lambda: pages.incidents_page(a, self),
             "mercury": lambda: pages.mercury_page(a, self),
             "reports": lambda: pages.ReportsPage(a, self),
             "ledger": lambda: __import__("ui.journal", fromlist=["LedgerPage"]).LedgerPage(a, self),
             "settings": lambda: pages.SettingsPage(a, self),
+            "start": lambda: __import__("ui.checklist", fromlist=["ChecklistPage"]).ChecklistPage(a, self),
         }[key]
 
     def page(self, key: str) -> QWidget:
@@ -110,6 +122,8 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             widget = self._factory(key)()
             widget.setObjectName(f"page_{key}")
+            if key in self.import_actions and isinstance(widget, ListPage):
+                widget.offer_import(self.import_actions[key])  # an empty list offers its import
             self.pages[key] = widget
             self.stack.addWidget(widget)
         return self.pages[key]
@@ -137,10 +151,9 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(self, triggered=self.close)
         self.quit_action.setShortcut("Ctrl+Q")
         self.import_actions: dict[str, QAction] = {}
-        for kind in ("members", "lots", "sales"):
+        for kind in importdialog.KINDS:
             act = QAction(self, triggered=lambda _c=False, k=kind: self.import_csv(k))
-            writes = {"members": "members.write", "lots": "lots.write", "sales": "sales.post"}[kind]
-            act.setEnabled(self.actor.can("data.import") and self.actor.can(writes))
+            act.setEnabled(importdialog.allowed(self.actor, kind))
             self.import_actions[kind] = act
             self.file_menu.addAction(act)
         self.file_menu.addAction(self.backup_action)
@@ -239,8 +252,12 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         if path is None:
-            path, _f = QFileDialog.getOpenFileName(
-                self, _("Open a database"), str(self.session.path.parent), _("CoopLedger database (*.sqlite)")
+            path = filedialogs.open_path(
+                self,
+                "database",
+                _("CoopLedger database (*.sqlite)"),
+                _("Open a database"),
+                self.session.path.parent,
             )
             if not path:
                 return
@@ -253,11 +270,12 @@ class MainWindow(QMainWindow):
         if path is None:
             from coop import backups
 
-            path, _f = QFileDialog.getOpenFileName(
+            path = filedialogs.open_path(
                 self,
-                _("Restore a backup"),
-                str(backups.backup_dir(self.session.path)),
+                "restore",
                 _("CoopLedger database (*.sqlite)"),
+                _("Restore a backup"),
+                backups.backup_dir(self.session.path),
             )
             if not path:
                 return
@@ -287,16 +305,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name} — CoopLedger" if name else "CoopLedger")
         for row, key in enumerate(self.areas):
             label = MEMBER_LABELS.get(key) if self.actor.member_id is not None else None
-            self.nav.item(row).setText(_(label or dict((k, t) for k, t, _n in AREAS)[key]))
+            self.nav.item(row).setText(_(label or dict((k, t) for k, t, _n in [*AREAS, START_AREA])[key]))
         self.file_menu.setTitle(_("&File"))
         self.backup_action.setText(_("Back up the database…"))
-        import_labels = {
-            "members": _("Import members from CSV…"),
-            "lots": _("Import production lots from CSV…"),
-            "sales": _("Import sales from CSV…"),
-        }
         for kind, act in self.import_actions.items():
-            act.setText(import_labels[kind])
+            act.setText(importdialog.menu_label(kind))
         self.quit_action.setText(_("Quit"))
         self.restore_action.setText(_("Restore a backup…"))
         self.open_action.setText(_("Open another database…"))
@@ -330,8 +343,12 @@ class MainWindow(QMainWindow):
         from ui.ops import OPS
 
         if dest is None:
-            dest, _f = QFileDialog.getSaveFileName(
-                self, _("Back up the database"), "coopledger-backup.sqlite"
+            dest = filedialogs.save_path(
+                self,
+                "backup",
+                filedialogs.dated_name("backup", "sqlite"),
+                _("CoopLedger database (*.sqlite)"),
+                _("Back up the database"),
             )
             if not dest:
                 return
@@ -344,21 +361,23 @@ class MainWindow(QMainWindow):
             self,
             _("Backing up…"),
             lambda progress, cancelled: backup.back_up(self.actor, dest),
-            success=lambda written: msgbox.information(
-                self, _("Backup"), _("The backup was written to {path}.").format(path=written)
-            ),
+            success=lambda written: self._backed_up(written),
             failure=not_made,
         )
 
-    def import_csv(self, kind: str, path: str | None = None) -> None:
-        """Import a CSV on a worker thread; every problem is listed (the import is all or nothing)."""
+    def _backed_up(self, written) -> None:
+        filedialogs.confirm_saved(self, written)
+        msgbox.information(self, _("Backup"), _("The backup was written to {path}.").format(path=written))
+
+    def import_csv(self, kind: str, path: str | None = None, sheet: str | None = None) -> None:
+        """Import a CSV or .xlsx on a worker thread; every problem is listed (the import is all or nothing).
+        Without a path, the import dialog asks for the file (and sheet) or saves a template."""
         from coop.services import imports
         from ui.ops import OPS
 
         if path is None:
-            path, _f = QFileDialog.getOpenFileName(self, _("Import CSV"), "", "CSV (*.csv)")
-            if not path:
-                return
+            self.import_dialog = importdialog.ask(self, kind, lambda p, s: self.import_csv(kind, p, s))
+            return
 
         def done(result: imports.ImportResult) -> None:
             msgbox.information(
@@ -370,7 +389,7 @@ class MainWindow(QMainWindow):
             )
 
         def job(progress, cancelled):
-            return imports.IMPORTERS[kind](self.actor, path, imports.Watch(progress, cancelled))
+            return imports.IMPORTERS[kind](self.actor, path, imports.Watch(progress, cancelled), sheet=sheet)
 
         from ui.dialogs import import_refused
 
@@ -388,7 +407,7 @@ class MainWindow(QMainWindow):
         else:
             fit_to_screen(self, QSize(1280, 800))
         last = s.value(self._last_view_key())
-        key = last if last in self.areas else self.areas[0]
+        key = last if last in self.areas and self.areas[0] != "start" else self.areas[0]
         self.nav.setCurrentRow(self.areas.index(key))
 
     def closeEvent(self, event: QCloseEvent) -> None:

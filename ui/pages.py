@@ -33,7 +33,7 @@ from ui import dialogs, fmt, msgbox
 from ui.forms import Field, ServiceDialog, VoidDialog, record_line
 from ui.listview import ListPage
 from ui.ops import OPS
-from ui.pdfview import build_report, show_pdf
+from ui.pdfview import build_report, show_pdf, show_report_in_background
 from ui.sale import SaleDialog, receipt_format
 
 
@@ -57,16 +57,19 @@ def _posted_only(page: ListPage) -> int | None:
 
 
 def void_dialog(
-    actor: Actor, parent: QWidget, kind: str, ident: int, title: str, void: Callable[[int, str], Changes]
+    actor: Actor, parent: QWidget, kind: str, ident: int, title: str, void: Callable[..., Changes]
 ) -> VoidDialog:
-    """The void dialog of record `kind` #`ident`, naming it (number, party, amount); `title` is an N_ id."""
+    """The void dialog of record `kind` #`ident`, naming it (number, party, amount); `title` is an N_ id.
+    Postings (sale, payout, tax payment) are voided on a date (`void(ident, reason, day)`); a lot is not."""
     line = record_line(describe.describe(actor, kind, ident))
-    return VoidDialog(_(title), lambda reason: void(ident, reason), parent, description=line)
+    dated = kind in DATED_VOIDS
+    return VoidDialog(_(title), lambda *answer: void(ident, *answer), parent, description=line, dated=dated)
 
 
-def _void_action(
-    page: ListPage, kind: str, title: str, void: Callable[[int, str], Changes]
-) -> Callable[[], None]:
+DATED_VOIDS = frozenset({"sale", "payout", "tax_payment"})  # their reversal is a journal entry with a date
+
+
+def _void_action(page: ListPage, kind: str, title: str, void: Callable[..., Changes]) -> Callable[[], None]:
     """The Void… button of a list of posted records: the selected posted row, a required reason, then `void`."""
 
     def run() -> None:
@@ -178,7 +181,9 @@ def sales_page(actor: Actor, parent: QWidget) -> ListPage:
         if ident is not None:
             show_receipt(actor, page, ident, duplicate=True)
 
-    void = _void_action(page, "sale", N_("Void sale"), lambda ident, r: sales.void_sale(actor, ident, r))
+    void = _void_action(
+        page, "sale", N_("Void sale"), lambda ident, r, d: sales.void_sale(actor, ident, r, d)
+    )
 
     page.add_action(lambda: _("New sale…"), new_sale, actor.can("sales.post"))
     readable = actor.can("reports.read") or own_view  # a member opens the receipts of their own lots' sales
@@ -212,7 +217,7 @@ def payouts_page(actor: Actor, parent: QWidget) -> ListPage:
     page = ListPage(actor, "payouts", parent)
 
     void = _void_action(
-        page, "payout", N_("Void payout"), lambda ident, r: payouts.void_payout(actor, ident, r)
+        page, "payout", N_("Void payout"), lambda ident, r, d: payouts.void_payout(actor, ident, r, d)
     )
 
     page.add_action(
@@ -241,11 +246,28 @@ def _voucher(actor: Actor, page: ListPage) -> None:
     show_pdf(page, pdf, _("Payout voucher"), f"voucher-{ident}.pdf")
 
 
+def _tax_slip(actor: Actor, page: ListPage) -> None:
+    """The selected tax payment's slip, for the treasurer to keep with the authority's receipt."""
+    ident = _need(page)
+    if ident is None:
+        return
+    pdf = build_report("tax-slip", actor, payment_id=ident)
+    if pdf is None:
+        msgbox.information(
+            page, _("Tax payment slip"), _("The reports module is not installed in this build.")
+        )
+        return
+    show_pdf(page, pdf, _("Tax payment slip"), f"tax-slip-{ident}.pdf")
+
+
 def taxes_page(actor: Actor, parent: QWidget) -> ListPage:
     page = ListPage(actor, "tax_payments", parent)
 
     void = _void_action(
-        page, "tax_payment", N_("Void tax payment"), lambda ident, r: taxes.void_payment(actor, ident, r)
+        page,
+        "tax_payment",
+        N_("Void tax payment"),
+        lambda ident, r, d: taxes.void_payment(actor, ident, r, d),
     )
 
     page.add_action(
@@ -254,6 +276,7 @@ def taxes_page(actor: Actor, parent: QWidget) -> ListPage:
         actor.can("taxes.pay"),
     )
     page.add_action(lambda: _("Void…"), void, actor.can("taxes.void"))
+    page.add_action(lambda: _("Print slip…"), lambda: _tax_slip(actor, page), actor.can("reports.read"))
     page.add_action(
         lambda: _("Close period…"),
         lambda: close_period_dialog(actor, page).open(),
@@ -543,27 +566,12 @@ class ReportsPage(QWidget):
         if kind == "statement":
             self.batch_statements()
             return
-        from ui.work import run_in_background
-
         try:
             params = self.params(kind)
         except CoopError as exc:
             msgbox.warning(self, _("Reports"), exc.message())
             return
-        title, actor = item.text(), self.actor
-
-        def done(pdf: bytes | None) -> None:
-            if pdf is None:
-                msgbox.information(
-                    self, _("Reports"), _("The reports module is not installed in this build.")
-                )
-                return
-            show_pdf(self, pdf, title, f"{kind}.pdf")
-
-        # on a worker thread: a year's production or annual report over a large file takes seconds
-        run_in_background(
-            self, _("Preparing the report…"), lambda _p, _c: build_report(kind, actor, **params), done
-        )
+        show_report_in_background(self, kind, self.actor, item.text(), params)
 
 
 def _refill(combo: QComboBox, items: list[tuple[object, str]]) -> None:
@@ -638,11 +646,17 @@ class SettingsPage(QTabWidget):
         from coop.services import settings
 
         s = settings.get()
-        self.coop_label.setText(
-            f"<b>{s.name}</b><br>{s.address}<br>{_('Registration no.')}: {s.registration_no}<br>"
-            f"{_('Tax id')}: {s.tax_id}<br>{_('Currency')}: {s.currency} · {_('Format')}: {s.locale}<br>"
-            f"{_('Cooperative levy')}: {fmt.cell('bp', s.levy_bp, {})}"
-        )
+        # "{label}: {value}" is translated whole: French puts a no-break space before the colon
+        pair = _("{label}: {value}").format
+        lines = [
+            f"<b>{s.name}</b>",
+            s.address,
+            pair(label=_("Registration no."), value=s.registration_no),
+            pair(label=_("Tax id"), value=s.tax_id),
+            pair(label=_("Currency"), value=s.currency) + " · " + pair(label=_("Format"), value=s.locale),
+            pair(label=_("Cooperative levy"), value=fmt.cell("bp", s.levy_bp, {})),
+        ]
+        self.coop_label.setText("<br>".join(lines))
         self.coop_button.setText(_("Edit cooperative details…"))
         for i, (widget, title) in enumerate(self.tabs):
             self.setTabText(i, _(title))

@@ -11,10 +11,10 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QS
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from coop.i18n import _
-from ui import msgbox
+from ui import filedialogs, msgbox
 from ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
@@ -110,11 +110,12 @@ class PdfPreview(QDialog):
         except OSError as exc:
             msgbox.warning(self, _("Cannot save"), str(exc.strerror))
             return False
+        filedialogs.confirm_saved(self, path)
         return True
 
     def _ask_save_path(self) -> str:
-        path, _f = QFileDialog.getSaveFileName(self, _("Save PDF"), self.filename, "PDF (*.pdf)")
-        return path
+        name = filedialogs.translated_name(self.filename)
+        return filedialogs.save_path(self, "pdf", name, "PDF (*.pdf)", _("Save PDF"))
 
     def make_printer(self) -> QPrinter:
         """A printer set to the document's page size (taken from its first page)."""
@@ -190,3 +191,19 @@ def show_pdf(parent: QWidget | None, pdf: bytes, title: str, filename: str) -> P
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.open()
     return dlg
+
+
+def show_report_in_background(parent: QWidget, kind: str, actor, title: str, params: dict) -> None:
+    """Build report `kind` on a worker thread (a year of postings or production takes seconds to sum and lay
+    out), then show it; says so when the reports layer is not installed in this build."""
+    from ui.work import run_in_background
+
+    def done(pdf: bytes | None) -> None:
+        if pdf is None:
+            msgbox.information(parent, _("Reports"), _("The reports module is not installed in this build."))
+            return
+        show_pdf(parent, pdf, title, f"{kind}.pdf")
+
+    run_in_background(
+        parent, _("Preparing the report…"), lambda _p, _c: build_report(kind, actor, **params), done
+    )

@@ -46,6 +46,105 @@ def _receipt(actor, window, sale_id: int | None) -> None:
     preview.close()
 
 
+def _first_start(app, tmp: Path, lang: str) -> None:
+    """A new file's first window, the setup window on its first page and the new cooperative's checklist."""
+    from coop.services import setup
+    from ui.app import open_main
+    from ui.login import LoginDialog
+    from ui.setup import SetupWizard
+
+    session.close_database()
+    handle = session.open_file(tmp / "new.sqlite")
+    fmt.Context.refresh()
+    login = LoginDialog()
+    login.show()
+    save(login, "first-run")
+    wizard = SetupWizard(login)
+    wizard.country.setCurrentIndex(wizard.country.findData("CD"))
+    wizard.show()
+    save(wizard, "setup-wizard")
+    wizard.close()
+    login.close()
+    password = "Kamituga-ledger-2026!"
+    made = setup.first_run("manager", password, password, country="CD", name="Coopérative de Kamituga")
+    window = open_main(app, made.actor, lang)
+    # sized as at a first start on the screen (make screenshots: 1366×768), not taller than it
+    window.show()
+    window.show_area("start")
+    save(window, "checklist")
+    window.close()
+    handle.close()
+    session.close_database()
+
+
+def _screen_sizes(app, actor, lang: str) -> None:
+    """The main window as it opens the first time on the two smallest screens the offices have."""
+    from PySide6.QtCore import QRect
+
+    from ui import screen
+    from ui.app import open_main
+
+    real = screen.available_geometry
+    for width, height in ((1366, 768), (1280, 720)):
+        QSettings().remove("geometry")  # a first start
+        screen.available_geometry = lambda widget, w=width, h=height: QRect(
+            0, 0, w, h - 40
+        )  # less a task bar
+        window = open_main(app, actor, lang)
+        window.show()
+        window.show_area("dashboard")
+        settle(1.5)
+        save(window, f"main-{width}x{height}")
+        window.close()
+    screen.available_geometry = real
+    QSettings().remove("geometry")
+
+
+def _empty_cooperative(app, tmp: Path, lang: str) -> None:
+    """A cooperative with nothing recorded yet: its empty lists and its dashboard's messages."""
+    from coop.services import settings
+    from ui.app import open_main
+
+    session.close_database()
+    handle = session.open_file(tmp / "empty.sqlite")
+    settings.save(SYSTEM, name="Coopérative de Kamituga", currency="CDF", locale="fr_CD", country="CD")
+    password = "Kamituga-ledger-2026!"
+    users.add_user(None, "manager", password, "manager")
+    fmt.Context.refresh()
+    window = open_main(app, users.login("manager", password), lang)
+    window.show()
+    for key in ("members", "sales", "dashboard"):
+        window.show_area(key)
+        settle(1.5 if key == "dashboard" else 0.4)
+        save(window, f"empty-{key}")
+    window.close()
+    handle.close()
+    session.close_database()
+
+
+def _dialogs(actor, window, sale_id: int | None) -> None:
+    """Forms as they open over the main window: a new member, an incident (date and time), a sale's void
+    (shown, never submitted)."""
+    from coop.i18n import N_
+    from coop.services import sales
+    from ui import dialogs, pages
+
+    shown = [
+        ("dialog-member", dialogs.member_dialog(actor, None, window)),
+        ("dialog-incident", dialogs.incident_dialog(actor, None, window)),
+    ]
+    if sale_id is not None:
+        void = pages.void_dialog(
+            actor, window, "sale", sale_id, N_("Void sale"), lambda i, r: sales.void_sale(actor, i, r)
+        )
+        shown.append(("dialog-void", void))
+    for name, dlg in shown:
+        dlg.show()
+        settle(0.4)
+        save(dlg, name)
+        dlg.close()
+
+
 def main(lang: str = "en") -> int:
     from ui.none_guard import keep_none_alive
 
@@ -64,14 +163,18 @@ def main(lang: str = "en") -> int:
     make_app([])
     fmt.Context.refresh()
     apply_language(app, lang)
+    _first_start(app, tmp, lang)
+    _empty_cooperative(app, tmp, lang)
+    db = session.open_file(tmp / "demo.sqlite")  # the demo again, for the pages below
+    fmt.Context.refresh()
     login = LoginDialog()
     login.username.setText("manager")
     login.show()
     save(login, "login")
     login.close()
     actor = users.login("manager", demo.DEMO_PASSWORD)
-    window = open_main(app, actor, lang)
-    window.resize(1360, 820)
+    _screen_sizes(app, actor, lang)
+    window = open_main(app, actor, lang)  # first start: sized to the screen (make screenshots: 1366×768)
     window.show()
     for key in window.areas:
         window.show_area(key)
@@ -94,6 +197,7 @@ def main(lang: str = "en") -> int:
     sale.post()
     _receipt(actor, window, sale.sale_id)
     sale.close()
+    _dialogs(actor, window, sale.sale_id)
     window.close()
     db.close()
     return 0

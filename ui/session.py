@@ -151,6 +151,8 @@ class Session(QObject):
 
         def accepted() -> None:
             self.login = None
+            if login.opened_path:  # the demo was chosen on a new file: the session is on the demo's file now
+                self.path = Path(login.opened_path)
             if login.actor is not None:
                 done(login.actor)
 

@@ -24,6 +24,13 @@ NUMERIC = {"money", "money_ccy", "qty", "milli", "int", "bp", "grade"}
 Index = QModelIndex | QPersistentModelIndex
 
 
+def read_only_flags(index: Index) -> Qt.ItemFlag:
+    """The flags of a cell of a read-only table: selectable rows, nothing editable, no tree below."""
+    if not index.isValid():
+        return Qt.ItemFlag.NoItemFlags
+    return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
 class ListModel(QAbstractTableModel):
     """Rows of one ListSpec under a Query; the view's sort and filters are applied in SQL."""
 
@@ -123,9 +130,7 @@ class ListModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return read_only_flags(index)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
@@ -153,7 +158,7 @@ class ListModel(QAbstractTableModel):
 
                     row["unit"] = lookups.mineral_unit(self.query.mineral_id)
                 value = fmt.cell(col.kind, self.totals[col.key], row, col.labels)
-                parts.append(f"{_(col.label)}: {value}")
+                parts.append(_("{label}: {value}").format(label=_(col.label), value=value))
         return "   ".join(parts)
 
     def export_rows(self):

@@ -79,3 +79,52 @@ def build(actor: Actor, year: int) -> Dashboard:
 def latest_year() -> int | None:
     row = database.execute_sql("SELECT MAX(date) FROM production_lot").fetchone()
     return int(row[0][:4]) if row and row[0] else None
+
+
+# Compact axis units are CLDR's short compact patterns ("0 k", "elfu 0", "0 mil M"), read from babel for
+# 10^3, 10^6, 10^9 and 10^12; the number itself is formatted here, not by babel's format_compact_decimal,
+# which scales Swahili wrongly ("elfu 10" for 1,000).
+_SCALES = ("1000", "1000000", "1000000000", "1000000000000")
+
+
+def _compact_units(locale: str) -> list[tuple[float, str, str]]:
+    """(scale, prefix, suffix) per magnitude, largest first; the scale counts the pattern's zeros ("0000 M"
+    for 10^9 in Spanish is millions)."""
+    from babel import Locale
+
+    formats = Locale.parse(locale).compact_decimal_formats.get("short", {}).get("other", {})
+    units = []
+    for key in _SCALES:
+        pattern = formats.get(key)
+        if pattern is None:
+            continue
+        positive = pattern.pattern.split(";")[0]
+        zeros = positive.count("0")
+        prefix, _zeros, suffix = positive.partition("0" * zeros)
+        units.append((int(key) / 10 ** (zeros - 1), prefix, suffix))
+    return sorted(units, reverse=True)
+
+
+def axis_labels(ticks: list[float], locale: str) -> list[str]:
+    """Tick labels of one axis in the user's locale: one compact unit for the whole axis ("50 k", "elfu 50",
+    "1,5 M"), as few decimals as tell the ticks apart, never a float artefact (0.04, not 0.04000000000000001)."""
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    if not ticks:
+        return []
+    top = max(abs(t) for t in ticks)
+    # thousands only from 10,000: a four-digit number is as short as its compact form
+    units = [(s, p, x) for s, p, x in _compact_units(locale) if top >= (s * 10 if s == 1000 else s)]
+    scale, prefix, suffix = units[0] if units else (1.0, "", "")
+    scaled = [t / scale for t in ticks]
+    places = next(
+        (d for d in range(5) if all(abs(round(v, d) - v) < 1e-6 * max(1.0, abs(v)) for v in scaled)), 4
+    )
+    labels = []
+    for v in scaled:
+        number = Decimal(repr(round(v, places) + 0.0)).quantize(Decimal(1).scaleb(-places))
+        text = format_decimal(number, locale=locale, decimal_quantization=False)
+        labels.append(f"{prefix}{text}{suffix}" if number else text)
+    return labels

@@ -104,14 +104,15 @@ def create(actor: Actor, *, members: int = 120) -> dict[str, int]:
             ]
         ]
         taxes.load_presets(actor, "CD", date(YEAR, 1, 1))
-        member_ids = _members(actor, rng, members, list(sites.values()))
+        member_ids, capital = _members(actor, rng, members, list(sites.values()))
         lots = _lots(actor, rng, sites, mineral_of, member_ids)
         sale_count = _sales(actor, rng, lots, buyers)
-        payout_count = _payouts(actor, rng, member_ids)
-        _tax_payments(actor)
+        books = _Books(actor, capital)
+        payout_count = books.year(rng, member_ids)
         incidents = _incidents(actor, rng, list(sites.values()))
         _mercury(actor, rng, [sites["KAM"], sites["MWE"]])
         _users(actor, member_ids[0])
+        _close_year(actor)
     return {
         "members": len(member_ids),
         "lots": sum(len(v) for v in lots.values()),
@@ -121,31 +122,33 @@ def create(actor: Actor, *, members: int = 120) -> dict[str, int]:
     }
 
 
-def _members(actor: Actor, rng: random.Random, count: int, site_ids: list[int]) -> list[int]:
-    ids = []
+def _members(
+    actor: Actor, rng: random.Random, count: int, site_ids: list[int]
+) -> tuple[list[int], dict[int, int]]:
+    """The members, and the share capital (minor units) each had paid before the demo year."""
+    ids, capital = [], {}
     for i in range(count):
         first = rng.choice(FIRST)
         sex = "F" if first in {"Espérance", "Jeanne", "Kavira", "Léonie", "Neema", "Zawadi"} else "M"
-        ids.append(
-            registry.save_member(
-                actor,
-                None,
-                member_no=f"M{i + 1:04d}",
-                full_name=f"{first} {rng.choice(LAST)}",
-                sex=sex,
-                birth_year=rng.randint(1960, 2004),
-                id_number=f"CA-{rng.randint(100000, 999999)}",
-                card_expiry=date(YEAR + 1, rng.randint(1, 12), 1),
-                phone=f"+243 99 {rng.randint(1000000, 9999999)}",
-                community=rng.choice(["Kamituga", "Kitutu", "Nyabibwe", "Mwenga"]),
-                site=site_ids[i % 3],
-                role=rng.choice(ROLES),
-                join_date=date(2019 + i % 6, 1 + i % 12, 1 + i % 28),
-                status="left" if i % 41 == 40 else ("suspended" if i % 53 == 52 else "active"),
-                share_capital_minor=rng.choice([5000000, 10000000, 20000000]),
-            ).id
+        values = dict(
+            member_no=f"M{i + 1:04d}",
+            full_name=f"{first} {rng.choice(LAST)}",
+            sex=sex,
+            birth_year=rng.randint(1960, 2004),
+            id_number=f"CA-{rng.randint(100000, 999999)}",
+            card_expiry=date(YEAR + 1, rng.randint(1, 12), 1),
+            phone=f"+243 99 {rng.randint(1000000, 9999999)}",
+            community=rng.choice(["Kamituga", "Kitutu", "Nyabibwe", "Mwenga"]),
+            site=site_ids[i % 3],
+            role=rng.choice(ROLES),
+            join_date=date(2019 + i % 6, 1 + i % 12, 1 + i % 28),
+            status="left" if i % 41 == 40 else ("suspended" if i % 53 == 52 else "active"),
+            share_capital_minor=rng.choice([5000000, 10000000, 20000000]),
         )
-    return ids
+        paid = values.pop("share_capital_minor")  # in the books: the opening balances (coop.services.books)
+        ids.append(registry.save_member(actor, None, **values).id)  # type: ignore[arg-type]
+        capital[ids[-1]] = int(paid)  # type: ignore[call-overload]
+    return ids, capital
 
 
 def _lots(
@@ -233,45 +236,269 @@ def _sales(
     return count
 
 
-def _payouts(actor: Actor, rng: random.Random, members: list[int]) -> int:
-    from coop.services import ledger
+# A year of the cooperative's own money (CDF minor units): what it pays each month, from which account.
+MONTHLY = [
+    # day, account, treasury, payee, low, high (CDF)
+    (3, "622", "bank", "Bailleur – bureau de Kamituga", 450_000, 450_000),
+    (8, "6053", "cash", "Station Kamituga (carburant)", 150_000, 400_000),
+    (12, "6056", "site", "Quincaillerie Mwenga (outils)", 50_000, 250_000),
+    (20, "628", "mobile_money", "Vodacom (communications)", 30_000, 60_000),
+    (28, "631", "bank", "Banque – frais de tenue de compte", 15_000, 15_000),
+]
+STAFF = [("661", 1_500_000), ("664", 150_000)]  # wages of the office staff and social charges, split
+COUNTS = [
+    (3, 31, -250_000),
+    (6, 30, 0),
+    (9, 30, 100_000),
+    (12, 31, -50_000),
+]  # quarter ends: difference (minor)
 
-    count = 0
-    for month in range(2, 13):
-        day = date(YEAR, month, 5)
+
+class _Books:
+    """The demo's money in date order: opening balances, expenses, transfers, share capital, payouts, tax
+    payments and cash counts, moving money between accounts before a payment rather than overdrawing one."""
+
+    def __init__(self, actor: Actor, capital: dict[int, int]) -> None:
+        from coop.services.books import treasury
+
+        self.actor = actor
+        self.capital = capital
+        self.rng = random.Random(YEAR + 1)  # its own: the rest of the demo draws what it always drew
+        self.accounts = {t.kind: t for t in treasury.accounts(actor) if t.is_default}
+        self.site = treasury.add(actor, "Caisse site Mwenga", "cash").id
+        self.keys: dict[str, str] = {}
+
+    def _id(self, name: str) -> int:
+        return self.site if name == "site" else self.accounts[name].id
+
+    def _key(self, name: str) -> str:
+        from coop.services.books import treasury
+
+        if name not in self.keys:
+            self.keys[name] = treasury.get(self._id(name)).key
+        return self.keys[name]
+
+    def year(self, rng: random.Random, members: list[int]) -> int:
+        self._opening()
+        payouts_made = 0
+        for month in range(1, 13):
+            self._month(month)
+            if month >= 2:
+                payouts_made += self._payouts(rng, members, date(YEAR, month, 5))
+            if month in (4, 7, 10):
+                self._tax_payment(month)
+            if month == 3:
+                self._subscriptions()
+            if month == 6:
+                self._grant()
+            if month == 9:
+                self._share_payments(date(YEAR, 9, 20), half=False)
+            if month == 11:
+                self._refunds()
+            for m, d, diff in COUNTS:
+                if m == month:
+                    self._count(date(YEAR, m, d), diff)
+        return payouts_made
+
+    def _opening(self) -> None:
+        from coop.services.books import opening
+
+        rows = [
+            opening.OpeningRow("5711", "5000000"),
+            opening.OpeningRow("5521", "1500000"),
+            opening.OpeningRow("5211", "18000000"),
+            opening.OpeningRow("241", "12500000"),  # tools and equipment
+            opening.OpeningRow("245", "9000000"),  # the pick-up
+            opening.OpeningRow("401", credit="2400000"),  # an unpaid supplier
+            opening.OpeningRow("111", credit="3000000"),  # legal reserve of earlier years
+        ]
+        from coop.models import Member as M
+
+        for member_id, paid in sorted(self.capital.items()):
+            number = M.get_by_id(member_id).member_no
+            rows.append(opening.OpeningRow("1013", credit=str(Decimal(paid) / 100), member=number))
+        opening.enter(self.actor, rows, date(YEAR, 1, 1))
+
+    def _ensure(self, name: str, amount: int, day: date) -> None:
+        """Before paying `amount` from `name` on `day`: top it up from the account holding most if short."""
+        from coop.services.books import entries, treasury
+
+        key = self._key(name)
+        short = amount - treasury.available(key, day)
+        if short <= 0:
+            return
+        others = [n for n in ("bank", "cash", "mobile_money") if n != name]
+        source = max(others, key=lambda n: treasury.available(self._key(n), day))
+        top_up = (
+            -(-(short + 300_000_000) // 100_000_000) * 100_000_000
+        )  # whole millions of CDF, with a margin
+        top_up = min(top_up, treasury.available(self._key(source), day))
+        entries.transfer(
+            self.actor,
+            day=day,
+            from_id=self._id(source),
+            to_id=self._id(name),
+            amount=Decimal(top_up) / 100,
+            document_ref=f"VIR-{day:%Y%m%d}-{name[:3].upper()}",
+            note="Approvisionnement avant paiement",
+        )
+
+    def _expense(self, day: date, account: str, name: str, payee: str, minor: int, ref: str) -> None:
+        from coop.services.books import entries
+
+        self._ensure(name, minor, day)
+        entries.record_expense(
+            self.actor,
+            day=day,
+            treasury_id=self._id(name),
+            account=account,
+            amount=Decimal(minor) / 100,
+            payee=payee,
+            document_ref=ref,
+        )
+
+    def _month(self, month: int) -> None:
+        from coop.services.books import entries
+
+        for day_no, account, name, payee, low, high in MONTHLY:
+            amount = self.rng.randint(low // 1000, high // 1000) * 1000 * 100
+            self._expense(
+                date(YEAR, month, day_no), account, name, payee, amount, f"FAC-{month:02d}{day_no:02d}"
+            )
+        day = date(YEAR, month, 25)
+        total = sum(a for _n, a in STAFF) * 100
+        self._ensure("bank", total, day)
+        entries.record_expense(
+            self.actor,
+            day=day,
+            treasury_id=self._id("bank"),
+            splits=[entries.Split(n, Decimal(a)) for n, a in STAFF],
+            payee="Personnel du bureau",
+            document_ref=f"PAIE-{YEAR}{month:02d}",
+        )
+        if month % 3 == 0:
+            self._expense(
+                date(YEAR, month, 15),
+                "624",
+                "cash",
+                "Garage Kamituga (entretien du pick-up)",
+                self.rng.randint(200, 600) * 1000 * 100,
+                f"FAC-ENT-{month:02d}",
+            )
+
+    def _payouts(self, rng: random.Random, members: list[int], day: date) -> int:
+        """The month's payouts, decided first (from what each member is owed), then funded and paid."""
+        from coop.services import ledger
+
+        planned = []
         for member_id in members:
-            owed = ledger.member_balance(actor, member_id, as_of=day)
+            owed = ledger.member_balance(self.actor, member_id, as_of=day)
             if owed >= 1_000_000 and rng.random() < 0.7:  # ≥ 10 000 CDF
                 amount = Decimal(owed * rng.choice([60, 80, 100]) // 100 // 100)
-                payouts.pay_member(
-                    actor,
-                    member_id,
-                    amount,
-                    day,
-                    rng.choice(["cash", "mobile_money"]),
-                    f"PAY-{YEAR}{month:02d}-{member_id:04d}",
-                )
-                count += 1
-    return count
+                planned.append((member_id, amount, rng.choice(["cash", "mobile_money"])))
+        for method in ("cash", "mobile_money"):
+            self._ensure(method, sum(int(a * 100) for _m, a, k in planned if k == method), day)
+        for member_id, amount, method in planned:
+            payouts.pay_member(
+                self.actor, member_id, amount, day, method, f"PAY-{YEAR}{day.month:02d}-{member_id:04d}"
+            )
+        return len(planned)
 
-
-def _tax_payments(actor: Actor) -> None:
-    for quarter in range(3):  # Q1-Q3 paid; Q4 still due at year end
+    def _tax_payment(self, month: int) -> None:
+        quarter = (month - 1) // 3 - 1  # Q1-Q3 paid in April, July, October; Q4 still due at year end
         start = date(YEAR, 3 * quarter + 1, 1)
         end = date(YEAR, 3 * quarter + 4, 1) - timedelta(days=1)
-        due = taxes.summary(actor, start, end)
+        due = taxes.summary(self.actor, start, end)
         for authority in sorted({t.authority for t in due.taxes}):
             amount = sum(t.due_minor for t in due.taxes if t.authority == authority)
+            day = end + timedelta(days=10)
+            self._ensure("bank", amount, day)
             taxes.pay(
-                actor,
+                self.actor,
                 authority=authority,
                 amount=Decimal(amount) / 100,
-                day=end + timedelta(days=10),
+                day=day,
                 period_from=start,
                 period_to=end,
                 reference=f"DGRAD-{YEAR}-T{quarter + 1}",
                 method="bank",
             )
+
+    def _subscriptions(self) -> None:
+        """Twelve members raise their share capital by 50 000 CDF; half is paid at once, the rest in September."""
+        from coop.services.books import shares
+
+        for member_id in sorted(self.capital)[:12]:
+            shares.subscribe(self.actor, member_id, Decimal(50_000), date(YEAR, 3, 15), "AG du 15 mars")
+        self._share_payments(date(YEAR, 3, 20), half=True)
+
+    def _share_payments(self, day: date, *, half: bool) -> None:
+        from coop.services.books import shares
+
+        for member_id in sorted(self.capital)[:12]:
+            due = shares.share_capital(self.actor, member_id).unpaid_minor
+            if due:
+                amount = due // 2 if half else due
+                shares.pay(
+                    self.actor,
+                    member_id,
+                    Decimal(amount) / 100,
+                    day,
+                    method="cash",
+                    document_ref=f"PS-{day:%Y%m}-{member_id:04d}",
+                )
+
+    def _grant(self) -> None:
+        from coop.services.books import entries
+
+        entries.record_income(
+            self.actor,
+            day=date(YEAR, 6, 16),
+            treasury_id=self._id("bank"),
+            account="71",
+            amount=Decimal(8_000_000),
+            payer="Projet d'appui aux coopératives minières",
+            document_ref="CONV-2025-014",
+            note="Subvention pour l'achat d'équipements de sécurité",
+        )
+
+    def _refunds(self) -> None:
+        """Members who left get their paid share capital back."""
+        from coop.services.books import shares
+
+        gone = [m.id for m in Member.select().where(Member.status == "left").order_by(Member.id)]
+        for member_id in gone:
+            paid = shares.share_capital(self.actor, member_id).paid_minor
+            if paid:
+                day = date(YEAR, 11, 20)
+                self._ensure("cash", paid, day)
+                shares.refund(
+                    self.actor,
+                    member_id,
+                    Decimal(paid) / 100,
+                    day,
+                    method="cash",
+                    document_ref=f"RPS-{member_id:04d}",
+                    note="Départ du membre",
+                )
+
+    def _count(self, day: date, diff: int) -> None:
+        from coop.services.books import cashcount, treasury
+
+        book = treasury.daily_balance(self._key("cash"), day)
+        reason = "" if not diff else ("Erreur de monnaie rendue" if diff < 0 else "Pièces retrouvées")
+        cashcount.count_cash(self.actor, self._id("cash"), Decimal(book + diff) / 100, day, reason)
+
+
+def _close_year(actor: Actor) -> None:
+    """The general assembly of 28 March 2026 approved the 2025 accounts and allocated the surplus: 20 % each to
+    the general and the education reserves (the OHADA minimums, AUSCOOP art. 114), 10 % to the development
+    fund, 30 % as ristourne to the members by their sales, the rest retained (coop.services.books.yearclose)."""
+    from coop.services.books import yearclose
+
+    percent = {"legal_reserve": "20", "education_reserve": "20", "other_reserve": "10", "ristourne": "30"}
+    decision = yearclose.AllocationInput(day=date(YEAR + 1, 3, 28), reference="AG 2026/01", percent=percent)
+    yearclose.close_year(actor, YEAR, decision)
 
 
 def _incidents(actor: Actor, rng: random.Random, sites: list[int]) -> int:

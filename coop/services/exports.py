@@ -23,7 +23,7 @@ RAW_TABLES = (
     "tax_rules",
     "incidents",
     "mercury",
-    "journal",
+    "journal_entries",
     "postings",
     "audit",
 )
@@ -38,11 +38,12 @@ _TABLE_NAMES = {
     "tax_rules": "tax_rule",
     "incidents": "incident",
     "mercury": "mercury_entry",
-    "journal": "journal_entry",
+    "journal_entries": "journal_entry",
     "postings": "posting",
     "audit": "audit_log",
 }
-TABLES = ("members", "lots") + RAW_TABLES
+# "journal": the accountant's journal, one row per posting with its account number (coop.services.books.beancount)
+TABLES = ("members", "lots", "journal") + RAW_TABLES
 
 
 def _plain(value: Decimal) -> str:
@@ -54,10 +55,17 @@ def _qty(milli: int) -> str:
     return _plain(money.milli_to_qty(milli))
 
 
-def _member_rows() -> Iterator[list]:
+def _member_rows(actor: Actor) -> Iterator[list]:
+    """The members in the import's columns; share_capital is what each subscribed, from the books (what the
+    import turns into a subscription), left empty for a role that may not read balances."""
+    from coop.services.books import shares
+
     ccy = settings.get().currency
     codes = dict(Site.select(Site.id, Site.code).tuples())
+    readable = actor.can("balances.read")
+    capital = shares.share_capital_by_member(actor) if readable else {}
     for m in Member.select().order_by(Member.member_no):
+        subscribed = capital[m.id].subscribed_minor if m.id in capital else 0
         yield [
             m.member_no,
             m.full_name,
@@ -71,7 +79,7 @@ def _member_rows() -> Iterator[list]:
             m.role,
             m.join_date,
             m.status,
-            money.from_minor(m.share_capital_minor, ccy),
+            money.from_minor(subscribed, ccy) if readable else "",
         ]
 
 
@@ -125,9 +133,13 @@ def export(actor: Actor, table: str, path: str | os.PathLike) -> int:
             choices=", ".join(TABLES),
         )
     if table == "members":
-        header, rows = imports.MEMBER_COLUMNS, _member_rows()
+        header, rows = imports.MEMBER_COLUMNS, _member_rows(actor)
     elif table == "lots":
         header, rows = imports.LOT_COLUMNS, _lot_rows()
+    elif table == "journal":
+        from coop.services.books import beancount
+
+        header, rows = beancount.JOURNAL_COLUMNS, beancount.journal_rows()
     else:
         header, rows = _raw(table)
     count = csvio.write_rows(path, header, rows)

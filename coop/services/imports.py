@@ -1,12 +1,15 @@
-"""CSV imports of members, lots and sales: streamed, validated row by row, all-or-nothing."""
+"""Imports (CSV or .xlsx) of members, lots and sales, and the framework every import kind runs in:
+streamed, validated row by row, all-or-nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from peewee import fn
@@ -14,6 +17,7 @@ from peewee import fn
 from coop import money
 from coop.changes import NOTHING, Changes
 from coop.errors import Cancelled, CoopError, StorageError, ValidationError
+from coop.i18n import N_
 from coop.models import Buyer, Member, Mineral, ProductionLot, Site, database
 from coop.permissions import Actor
 from coop.services import audit, csvio, periods, production, records, registry, sales, settings
@@ -58,6 +62,15 @@ REQUIRED = {
     "members": ["member_no", "full_name", "join_date"],
     "lots": ["date", "site_code", "mineral", "quantity", "owners"],
     "sales": ["date", "buyer", "lot_references", "currency", "unit_price"],
+}
+# The number columns of each kind and the decimals each keeps (None: as many as typed; LOCAL_DIGITS: the
+# local currency's digits). Their cells are read by csvio.number_text: a decimal comma where the file's
+# delimiter allows it, and more decimals than kept refused rather than rounded.
+LOCAL_DIGITS = "local currency"
+NUMBERS: dict[str, dict[str, int | str | None]] = {
+    "members": {"share_capital": LOCAL_DIGITS},
+    "lots": {"quantity": 3, "grade": 3, "mercury_g": 3},
+    "sales": {"unit_price": 6, "exchange_rate": 6},
 }
 BATCH = 5000
 TRUE = {"1", "yes", "true", "oui", "si", "sí", "sim", "ndiyo", "y", "x"}
@@ -154,6 +167,65 @@ def _check_in(watch: Watch | None, rowno: int) -> None:
         raise Cancelled("The import was cancelled: nothing was written.")
 
 
+def _places(kind: str) -> dict[str, int | None]:
+    digits = money.digits(settings.get().currency) if LOCAL_DIGITS in NUMBERS[kind].values() else 0
+    return {c: digits if p == LOCAL_DIGITS else p for c, p in NUMBERS[kind].items()}  # type: ignore[misc]
+
+
+# a million lots repeat a few hundred quantities and grades: remembered by text (refusals are not)
+_number_text = functools.lru_cache(maxsize=20_000)(csvio.number_text)
+
+
+def _numbers(
+    row: dict[str, str], places: dict[str, int | None], decimal_comma: bool
+) -> list[ValidationError]:
+    """Put the row's number cells in the form the parsers read; the refusals, one per cell."""
+    problems = []
+    for column, kept in places.items():
+        text = row.get(column)
+        if text:
+            try:
+                row[column] = _number_text(text, column, decimal_comma=decimal_comma, places=kept)
+            except ValidationError as exc:
+                problems.append(exc)
+    return problems
+
+
+def _as_written(errors: list[ValidationError], written: dict[str, str]) -> None:
+    """Name each refused column as the file's header does (a French header "Nom complet", not full_name)."""
+    for error in errors:
+        shown = written.get(error.field)
+        if shown and csvio.header_key(shown) != csvio.header_key(error.field):
+            error.field = shown
+
+
+def _handle(
+    handle_row: Callable[[int, dict[str, str]], None],
+    rowno: int,
+    row: dict[str, str],
+    collector: csvio.ErrorCollector,
+    refused: set[str],
+) -> bool:
+    """Run one row; its refusals go to `collector` (but for the columns already `refused`)."""
+    found: list[ValidationError] = []
+    try:
+        handle_row(rowno, row)
+    except StorageError:
+        # the file, not the row, is at fault (and SQLite may have rolled the whole transaction back):
+        # stop here, whatever the next rows would write could not be kept
+        raise
+    except ValidationError as exc:
+        found = [exc]
+    except RowProblems as problems:
+        found = problems.errors
+    except CoopError as exc:
+        found = [ValidationError("", exc.msgid, **exc.params)]
+    for error in found:
+        if error.field not in refused:
+            collector.add(error, rowno)
+    return not found and not refused
+
+
 def _run(
     actor: Actor,
     kind: str,
@@ -162,40 +234,41 @@ def _run(
     finish: Callable[[], None],
     watch: Watch | None = None,
     late: Callable[[], list[tuple[int, ValidationError]]] | None = None,
+    sheet: str | None = None,
 ) -> ImportResult:
     """Stream the rows through `handle_row` inside one transaction; any error or a cancel rolls back everything.
 
-    `late` returns the errors of rows checked a batch at a time (e.g. against stored records), at the end."""
+    `late` returns the errors of rows checked a batch at a time (e.g. against stored records), at the end.
+    The file is a CSV or an .xlsx (`sheet`: which of its sheets); its header may be in any shipped language."""
+    from coop.services import templates
+
     collector = csvio.ErrorCollector()
     count = 0
+    places = _places(kind)
 
     def add_late() -> None:
         for late_row, error in late() if late is not None else ():
             collector.add(error, late_row)
 
-    with database.atomic() as txn:
-        for rowno, row in csvio.open_rows(path, REQUIRED[kind]):
+    with (
+        csvio.read_table(path, REQUIRED[kind], sheet=sheet, aliases=templates.aliases(kind)) as table,
+        database.atomic() as txn,
+    ):
+        for rowno, row in table:
             _check_in(watch, rowno)
-            try:
-                handle_row(rowno, row)
-                count += 1
-            except StorageError:
-                # the file, not the row, is at fault (and SQLite may have rolled the whole transaction
-                # back): stop here, whatever the next rows would write could not be kept
-                raise
-            except ValidationError as exc:
-                collector.add(exc, rowno)
-            except RowProblems as problems:
-                for error in problems.errors:
-                    collector.add(error, rowno)
-            except CoopError as exc:
-                collector.add(ValidationError("", exc.msgid, **exc.params), rowno)
+            early = _numbers(row, places, table.decimal_comma)
+            for error in early:
+                collector.add(error, rowno)
+            # the row's other cells are still checked (every problem of a row is listed); what it wrote
+            # is rolled back with the rest
+            count += _handle(handle_row, rowno, row, collector, {e.field for e in early})
         add_late()
         if not collector.errors:
             finish()
             add_late()
         if collector.errors:
             txn.rollback()
+            _as_written(collector.errors, table.written)
             collector.raise_if_any()
         if count == 0:
             raise ValidationError("file", "The file has no data rows.", row=2)
@@ -203,18 +276,36 @@ def _run(
     return ImportResult(kind, count, TOUCHES[kind])
 
 
+SHARE_CAPITAL_NEEDS_BOOKS = N_(
+    "Share capital is an entry of the books, which your role may not post: leave the column empty, or ask a "
+    "manager to import the file."
+)
+
+
 def _already_used(column: str, value: object) -> ValidationError:
     """A number or reference taken by a stored record or an earlier row of the file."""
     return ValidationError(column, "“{value}” is already used.", value=value)
 
 
-def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = None) -> ImportResult:
+def import_members(
+    actor: Actor, path: str | os.PathLike, watch: Watch | None = None, *, sheet: str | None = None
+) -> ImportResult:
+    """Members from a file. A share_capital cell is the capital the member subscribes: an entry of the books
+    (shares.subscribe, dated the day of the import; a role that may not post to the books is refused), never the
+    register's old loose field. Capital paid before the books were kept goes in as opening balances
+    (`opening-balances --template`); payments after, through `shares pay`."""
+    from coop.services.books import shares
+
     actor.require("data.import")
     actor.require("members.write")
     sites = {s.code: s.id for s in Site.select(Site.id, Site.code)}
     taken = {records.identifier_key(m) for (m,) in Member.select(Member.member_no).tuples()}
     ccy = settings.get().currency
     pending: list[dict] = []
+    capitals: dict[str, int] = {}  # member number -> capital subscribed (minor units), of the pending rows
+    subscribed: list[int] = []  # the entries of the books written
+    today = date.today()
+    note = os.path.basename(str(path))
 
     def handle(rowno: int, r: dict[str, str]) -> None:
         row = _Row()
@@ -222,6 +313,10 @@ def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = 
         if site_code and site_code not in sites:
             row.refuse(ValidationError("site_code", "Unknown site code: {value}.", value=site_code))
         capital = row.cell(money.parse_decimal, r.get("share_capital") or "0", "share_capital")
+        if capital is not None and capital < 0:
+            row.refuse(ValidationError("share_capital", "The amount cannot be negative."))
+        elif capital and not actor.can("books.post"):
+            row.refuse(ValidationError("share_capital", SHARE_CAPITAL_NEEDS_BOOKS))
         values = {
             "member_no": r["member_no"],
             "full_name": r["full_name"],
@@ -245,9 +340,8 @@ def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = 
                 csvio.parse_date, r["join_date"], "join_date", earliest=records.EARLIEST_REGISTER_DATE
             ),
             "status": r.get("status") or "active",
-            "share_capital_minor": money.to_minor(capital, ccy) if capital is not None else 0,
         }
-        read = {e.field for e in row.errors} | ({"share_capital_minor"} if capital is None else set())
+        read = {e.field for e in row.errors}
         for problem in registry.member_row_problems(values, skip=read):
             row.refuse(problem)
         row.check()
@@ -256,15 +350,26 @@ def import_members(actor: Actor, path: str | os.PathLike, watch: Watch | None = 
             raise _already_used("member_no", values["member_no"])
         taken.add(key)
         pending.append(values)
+        if capital:
+            capitals[str(values["member_no"])] = money.to_minor(capital, ccy)
         if len(pending) >= BATCH:
             flush()
 
     def flush() -> None:
         if pending:
-            Member.insert_many(pending).execute()
+            Member.insert_rows(pending)
             pending.clear()
+        if capitals:
+            ids = Member.select(Member.member_no, Member.id).where(Member.member_no.in_(list(capitals)))
+            for no, member_id in ids.tuples():
+                saved = shares.subscribe(actor, member_id, money.from_minor(capitals[no], ccy), today, note)
+                subscribed.append(saved.id)
+            capitals.clear()
 
-    return _run(actor, "members", path, handle, flush, watch)
+    result = _run(actor, "members", path, handle, flush, watch, sheet=sheet)
+    if subscribed:  # share_capital cells became entries of the books
+        return dataclasses.replace(result, changes=result.changes | Changes.of(books=None, ledger=None))
+    return result
 
 
 def _memo(parse: Callable[..., Any]) -> Callable[..., Any]:
@@ -382,7 +487,12 @@ class _References:
 
 
 def import_lots(
-    actor: Actor, path: str | os.PathLike, watch: Watch | None = None, *, confirm_unusual: bool = False
+    actor: Actor,
+    path: str | os.PathLike,
+    watch: Watch | None = None,
+    *,
+    confirm_unusual: bool = False,
+    sheet: str | None = None,
 ) -> ImportResult:
     """Lots with their owners; an unusually large quantity (money.LOT_QTY_LIMITS) is a row error unless
     `confirm_unusual`."""
@@ -454,14 +564,34 @@ def import_lots(
             owners,
         )
 
-    return _run(actor, "lots", path, handle, writer.flush, watch, late=late_errors)
+    return _run(actor, "lots", path, handle, writer.flush, watch, late=late_errors, sheet=sheet)
 
 
-def import_sales(actor: Actor, path: str | os.PathLike, watch: Watch | None = None) -> ImportResult:
+def _rate_text(r: dict[str, str], local: str, row: _Row) -> str:
+    """The exchange rate cell; a sale in another currency than the local one must give it (at 1 by
+    default, a USD sale would credit the members 1/2850 of its value)."""
+    currency = r["currency"].strip().upper()
+    given = r.get("exchange_rate", "").strip()
+    if currency and currency != local and not given:
+        row.refuse(
+            ValidationError(
+                "exchange_rate",
+                "A sale in {currency} needs its exchange rate: how many {local} make 1 {currency}.",
+                currency=currency,
+                local=local,
+            )
+        )
+    return given or "1"
+
+
+def import_sales(
+    actor: Actor, path: str | os.PathLike, watch: Watch | None = None, *, sheet: str | None = None
+) -> ImportResult:
     """Post each row as a sale (receipt numbers, ledger, chain); the whole file or nothing."""
     actor.require("data.import")
     actor.require("sales.post")
     buyers = {b.name.lower(): b.id for b in Buyer.select()}
+    local = settings.get().currency.upper()
 
     def handle(rowno: int, r: dict[str, str]) -> None:
         row = _Row()
@@ -481,7 +611,12 @@ def import_sales(actor: Actor, path: str | os.PathLike, watch: Watch | None = No
                 row.refuse(ValidationError("lot_references", "Unknown lot: {value}.", value=ref))
         day = row.cell(csvio.parse_date, r["date"], "date")
         price = row.cell(money.parse_decimal, r["unit_price"], "unit_price")
-        rate = row.cell(money.parse_decimal, r.get("exchange_rate") or "1", "exchange_rate")
+        rate_text = _rate_text(r, local, row)
+        rate = (
+            None
+            if row.refused("exchange_rate")
+            else row.cell(money.parse_decimal, rate_text, "exchange_rate")
+        )
         row.check()
         assert buyer is not None and day is not None and price is not None and rate is not None
         inp = sales.SaleInput(
@@ -495,7 +630,15 @@ def import_sales(actor: Actor, path: str | os.PathLike, watch: Watch | None = No
         )
         sales.post_sale(actor, inp)
 
-    return _run(actor, "sales", path, handle, lambda: None, watch)
+    return _run(actor, "sales", path, handle, lambda: None, watch, sheet=sheet)
 
 
-IMPORTERS = {"members": import_members, "lots": import_lots, "sales": import_sales}
+IMPORTERS: dict[str, Callable[..., ImportResult]] = {
+    "members": import_members,
+    "lots": import_lots,
+    "sales": import_sales,
+}
+
+# The other kinds (sites, buyers, minerals, tax rules, payouts, tax payments; the books' entries) run in the
+# framework above; importing them last registers them in IMPORTERS, REQUIRED, NUMBERS and TOUCHES.
+from coop.services import imports_entries, imports_more  # noqa: E402, F401

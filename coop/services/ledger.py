@@ -71,12 +71,17 @@ class Position:
 
 def position(actor: Actor, until: date | None = None) -> Position:
     """The cooperative's position: treasury by method, what it owes members and authorities, its income."""
+    from coop.services.books import treasury
+
     actor.require("read.all")
     b = {a: account_balance(a, until=until) for a in ACCOUNTS}
+    held = dict.fromkeys(TREASURY, 0)  # every cash box, wallet and bank account, summed by kind
+    for t in treasury.accounts(actor, until):
+        held[t.kind] += t.balance_minor
     return Position(
-        cash=b["cash"],
-        mobile_money=b["mobile_money"],
-        bank=b["bank"],
+        cash=held["cash"],
+        mobile_money=held["mobile_money"],
+        bank=held["bank"],
         members_payable=-b["member_payable"],
         tax_payable=-b["tax_payable"],
         levy_income=-b["levy_income"],

@@ -14,10 +14,23 @@ from coop.services import ledger, posting, settings
 
 
 def pay_member(
-    actor: Actor, member_id: int, amount: Decimal, day: date, method: str = "cash", reference: str = ""
+    actor: Actor,
+    member_id: int,
+    amount: Decimal,
+    day: date,
+    method: str = "cash",
+    reference: str = "",
+    *,
+    treasury_id: int | None = None,
 ) -> Saved:
-    """Post a payout of at most the member's balance: member payable (debit) against treasury (credit)."""
+    """Post a payout of at most the member's balance: member payable (debit) against treasury (credit).
+
+    The money leaves `treasury_id` when given (its kind is the method stored), else the method's default
+    treasury account; coop.services.posting refuses it when that account lacks the money."""
+    from coop.services.books import treasury
+
     actor.require("payouts.post")
+    method, key = treasury.resolve(method, treasury_id)
     minor = posting.payment_minor(amount, day, method)
     ccy = settings.get().currency
     with database.atomic():
@@ -43,7 +56,7 @@ def pay_member(
         )
         lines = [
             PostingLine("member_payable", member_id, None, minor),
-            PostingLine(method, None, None, -minor),
+            PostingLine(key, None, None, -minor),
         ]
         posted = posting.post(actor, Payout, row.id, day, reference, lines)
     return Saved(row.id, posted)

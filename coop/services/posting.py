@@ -17,7 +17,13 @@ from coop.permissions import Actor
 from coop.services import audit, periods, records
 
 # the change area of each financial record kind (its table name)
-AREA = {"sale": "sales", "payout": "payouts", "tax_payment": "tax_payments"}
+AREA = {"sale": "sales", "payout": "payouts", "tax_payment": "tax_payments", "book_entry": "books"}
+VOID_ACTION = {
+    "sale": "sales.void",
+    "payout": "payouts.void",
+    "tax_payment": "taxes.void",
+    "book_entry": "books.void",
+}
 
 
 def post(
@@ -28,8 +34,14 @@ def post(
     Call inside the caller's transaction, after every hashed field of the row is final. Returns the row
     and the journal entry as touched.
     """
+    from coop.services.books import treasury
+
     kind = model._meta.table_name
     periods.check_open(day)
+    # a payment method's line goes to its default treasury account; then the one funds check: no treasury
+    # account below zero on any day
+    lines, wallets = treasury.with_defaults(lines)
+    treasury.check_funds(lines, day, wallets)
     entry = chain.append(
         entry_date=day,
         kind=kind,
@@ -58,8 +70,10 @@ def void(
     The reversal is dated `day` (today by default) and counts in the period of that date, never in the
     original's: never before the original's date, never in the future, never in a closed period.
     `after(row_id)` runs in the same transaction and returns what it touched besides."""
+    from coop.services.books import treasury
+
     kind = model._meta.table_name
-    actor.require({"sale": "sales.void", "payout": "payouts.void", "tax_payment": "taxes.void"}[kind])
+    actor.require(VOID_ACTION[kind])
     if not reason.strip():
         raise ValidationError("reason", vocab.VOID_REASON_REQUIRED)
     with database.atomic():
@@ -73,6 +87,7 @@ def void(
         lines = [
             PostingLine(p.account, p.member_id, p.tax_rule_id, -p.amount_minor) for p in original.postings
         ]
+        treasury.check_funds(lines, when)  # voiding money received takes it out again
         reversal = chain.append(
             entry_date=when,
             kind="void",
@@ -110,7 +125,7 @@ def payment_minor(amount: Decimal | str, day: date, method: str) -> int:
     """Checks shared by payouts and tax payments; the amount in ledger-currency minor units."""
     from coop.services import ledger, settings
 
-    minor = money.to_minor(money.parse_decimal(amount, "amount"), settings.get().currency)
+    minor = money.amount_to_minor(amount, settings.get().currency)  # more decimals than the currency: refused
     if minor <= 0:
         raise ValidationError("amount", "The amount must be greater than zero.")
     if method not in ledger.TREASURY:

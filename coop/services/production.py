@@ -35,7 +35,7 @@ class LotInput:
 
 def grade_milli(grade_kind: str, grade: Decimal | str) -> int:
     """A grade (‰, %, karat) to integer thousandths, checked against its kind's limit; 0 where none applies."""
-    grade = money.parse_decimal(grade or 0, "grade")
+    grade = money.parse_exact(grade or 0, "grade", money.QTY_PLACES)  # stored in thousandths: no rounding
     limit = GRADE_LIMITS.get(grade_kind)
     if limit is None:
         return 0
@@ -56,7 +56,7 @@ def check_shares(owners: Sequence[tuple[int, int]]) -> None:
 
 
 def mercury_milli(grams: Decimal | str) -> int:
-    value = money.parse_decimal(grams or 0, "mercury")
+    value = money.parse_exact(grams or 0, "mercury", money.QTY_PLACES)
     if value < 0:
         raise ValidationError("mercury", "The amount cannot be negative.")
     return int(money.round_to(value * 1000, 0))

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from peewee import IntegrityError, Model, fn
+from peewee import IntegrityError, Model
 
+from coop import keys, register
 from coop.changes import Changes, Saved
 from coop.errors import NotFound, ValidationError
 from coop.models import database
@@ -34,9 +35,7 @@ def save(
     entity = model._meta.table_name
     with database.atomic():
         if unique_field and values.get(unique_field) is not None:
-            # lower() on both sides: "m001" is "M001" (SQLite folds ASCII letters only, PostgreSQL all)
-            column = getattr(model, unique_field)
-            clash = model.select().where(fn.LOWER(column) == fn.LOWER(values[unique_field]))
+            clash = model.select().where(_same(model, unique_field, values[unique_field]))
             if record_id is not None:
                 clash = clash.where(model.id != record_id)
             if clash.exists():
@@ -45,17 +44,30 @@ def save(
             if record_id is None:
                 row = model.create(**values)
                 audit.record(actor, "create", entity, row.id, None, values)
+                if entity in register.FIELDS:  # a member: its values become a link of the chain
+                    register.seal(entity, [row.id], actor.username)
                 return Saved(row.id, Changes.of(**{area: [row.id]}))
             old = model.get_or_none(model.id == record_id)
             if old is None:
                 raise NotFound("Record {id} does not exist.", id=record_id)
             model.update(**values).where(model.id == record_id).execute()
             audit.record(actor, "update", entity, record_id, audit.row_dict(old), values)
+            if entity in register.FIELDS:
+                register.seal(entity, [record_id], actor.username)
             return Saved(record_id, Changes.of(**{area: [record_id]}))
         except IntegrityError as exc:  # a foreign key to a row that vanished meanwhile
             raise ValidationError(
                 entity, "The record refers to something that does not exist ({detail}).", detail=str(exc)
             ) from exc
+
+
+def _same(model: type[Model], name: str, value: Any) -> Any:
+    """SQL true for a row whose `name` is `value` compared as identifiers are: by its stored comparison key
+    (coop.keys.fold: "ÉLISE" is "élise"; SQLite's lower() folds ASCII only), else exactly."""
+    keyed = dict(getattr(model, "KEYED", ()))
+    if name in keyed:
+        return getattr(model, keyed[name]) == keys.fold(value)
+    return getattr(model, name) == value
 
 
 def require_text(values: dict[str, Any], name: str, label_msgid: str) -> None:
@@ -122,8 +134,8 @@ def identifier(text: object, name: str) -> str:
 
 
 def identifier_key(text: str) -> str:
-    """What two identifiers are compared by: the same letters whatever their case."""
-    return unicodedata.normalize("NFKC", text).strip().casefold()
+    """What two identifiers are compared by: the same letters whatever their case (the stored key columns)."""
+    return keys.fold(text)
 
 
 def check_name(values: dict[str, Any], name: str) -> None:

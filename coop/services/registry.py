@@ -6,9 +6,7 @@ import unicodedata
 from collections.abc import Callable, Collection
 from datetime import date
 
-from peewee import fn
-
-from coop import money
+from coop import keys, money
 from coop.changes import Saved
 from coop.errors import ValidationError
 from coop.i18n import N_
@@ -109,11 +107,6 @@ def _check_site(v: dict) -> None:
         records.require_exists(Site, v["site"], "site")
 
 
-def _check_share_capital(v: dict) -> None:
-    if int(v.get("share_capital_minor", 0)) < 0:
-        raise ValidationError("share_capital_minor", "The amount cannot be negative.")
-
-
 # one check per field; each raises the field's first problem
 MEMBER_CHECKS: tuple[tuple[str, Callable[[dict], None]], ...] = (
     ("member_no", _check_member_no),
@@ -125,7 +118,11 @@ MEMBER_CHECKS: tuple[tuple[str, Callable[[dict], None]], ...] = (
     ("join_date", _check_join_date),
     ("card_expiry", _check_card_expiry),
     ("site", _check_site),
-    ("share_capital_minor", _check_share_capital),
+)
+
+
+SHARE_CAPITAL_IN_THE_BOOKS = N_(
+    "Share capital is kept in the books: record the member's subscription or payment of shares instead."
 )
 
 
@@ -156,11 +153,15 @@ def find_member(number: str) -> int | None:
     exact = Member.get_or_none(Member.member_no == no)
     if exact is not None:
         return exact.id
-    found = Member.select(Member.id).where(fn.LOWER(Member.member_no) == fn.LOWER(no)).order_by(Member.id)
-    return found.scalar()
+    return Member.select(Member.id).where(Member.member_no_key == keys.fold(no)).scalar()
 
 
 def save_member(actor: Actor, member_id: int | None, **values) -> Saved:
+    """Create or update a member's register values. Share capital is not one of them: it is derived from the
+    entries of the books (coop.services.books.shares); the old column stays in the table, hashed in the
+    members' register links, and is written no more."""
+    if "share_capital_minor" in values:
+        raise ValidationError("share_capital_minor", SHARE_CAPITAL_IN_THE_BOOKS)
     values.setdefault("role", "digger")
     values.setdefault("status", "active")
     values.setdefault("join_date", date.today())

@@ -11,7 +11,7 @@ from coop.errors import ValidationError
 from coop.i18n import N_
 from coop.models import Incident, Member, MercuryEntry, Site, database
 from coop.permissions import Actor
-from coop.services import audit, records
+from coop.services import audit, periods, records
 
 CATEGORIES = {
     "collapse": N_("Collapse / landslide"),
@@ -40,9 +40,9 @@ def _validate_incident(v: dict) -> None:
     records.require_exists(Site, v.get("site"), "site")
     records.require_choice(v, "category", CATEGORIES)
     records.require_choice(v, "severity", SEVERITIES)
-    records.require_past(v, "occurred_at")
     if not isinstance(v.get("occurred_at"), datetime):
         raise ValidationError("occurred_at", "Give the date and time of the incident.")
+    records.check_not_future(v["occurred_at"], "occurred_at")  # also refuses a closed period
     for name in ("injured", "fatalities"):
         if not 0 <= int(v.get(name, 0)) <= 1000:
             raise ValidationError(name, "The number must be between 0 and 1000.")
@@ -60,9 +60,20 @@ def save_incident(actor: Actor, incident_id: int | None, **values) -> Saved:
         values["state"] = "open"
     else:
         values.pop("state", None)
+        _refuse_closed(incident_id)
     return records.save(
         actor, "incidents.write", Incident, incident_id, values, _validate_incident, area="incidents"
     )
+
+
+def _refuse_closed(incident_id: int) -> None:
+    """An incident of a closed period is final: its record is not corrected any more (its investigation may
+    still move on: a state change is dated when it is made)."""
+    old = Incident.get_or_none(Incident.id == incident_id)
+    if old is not None:
+        when = old.occurred_at
+        day = when.date() if isinstance(when, datetime) else date.fromisoformat(str(when)[:10])
+        periods.check_open(day, "occurred_at")
 
 
 def move_incident(actor: Actor, incident_id: int, target: str, note: str = "") -> Changes:
@@ -110,7 +121,7 @@ def record_mercury(
     def validate(v: dict) -> None:
         records.require_exists(Site, v["site"], "site")
         records.require_choice(v, "kind", MERCURY_KINDS)
-        records.require_past(v, "date")
+        records.check_not_future(v["date"])  # also refuses a closed period
         if v["member"] is not None:
             records.require_exists(Member, v["member"], "member")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,8 @@ class SaleInput:
     unit_price: Decimal  # major units of `currency` per unit (per unit of fine metal if fineness applies)
     exchange_rate: Decimal = Decimal(1)  # ledger currency per 1 unit of `currency`
     payment_method: str = "cash"
+    # the treasury account the proceeds come into (its kind is the method stored); None: the method's default
+    treasury_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,24 +59,39 @@ class SaleFigures:
     currency: str
     local_currency: str
     rate_micro: int
-    unit_price_minor: int
+    price_micro: int  # the unit price as typed, millionths of a major unit of `currency`
     qty_milli: int
     priced_qty_milli: int
     lot_values: tuple[tuple[int, int], ...]  # (lot id, value in `currency`), in the sale's lot order
     gross_minor: int
     gross_local_minor: int
-    levy_bp: int
+    levy_bp: int | None  # None only when read back from a sale posted before schema 6 (rate not stored)
     levy_minor: int
     taxes: tuple[TaxLine, ...] = ()
     withheld_minor: int
     net_minor: int
     shares: tuple[OwnerShare, ...] = ()
 
+    @property
+    def unit_price(self) -> Decimal:
+        """The unit price exactly as typed."""
+        return money.micro_to_price(self.price_micro)
+
+    def tax_rates(self) -> str:
+        """The taxes applied as stored on the sale row (hashed with it): canonical JSON of
+        [rule id, rate in basis points, withheld], in rule order."""
+        rates = [[t.rule_id, t.rate_bp, t.withheld] for t in sorted(self.taxes, key=lambda t: t.rule_id)]
+        return json.dumps(rates, separators=(",", ":"))
+
     def row(self) -> dict[str, object]:
-        """The sale row's columns these figures fill."""
+        """The sale row's columns these figures fill (unit_price_minor is the column of sales posted before
+        schema 6, which kept the price rounded to the minor unit: 0 once price_micro holds it exactly)."""
         return {
             "currency": self.currency,
-            "unit_price_minor": self.unit_price_minor,
+            "unit_price_minor": 0,
+            "price_micro": self.price_micro,
+            "levy_bp": self.levy_bp,
+            "tax_rates": self.tax_rates(),
             "rate_micro": self.rate_micro,
             "qty_milli": self.qty_milli,
             "priced_qty_milli": self.priced_qty_milli,
@@ -121,9 +139,8 @@ def _check_terms(inp: SaleInput, local: str) -> tuple[int, int]:
     records.check_not_future(inp.date)
     if inp.payment_method not in PAYMENT_METHODS:
         raise ValidationError("payment_method", "Unknown payment method {method}.", method=inp.payment_method)
-    price = money.to_minor(money.parse_decimal(inp.unit_price, "unit_price"), inp.currency)
-    if price <= 0:
-        raise ValidationError("unit_price", "The unit price must be greater than zero.")
+    money.digits(inp.currency)  # an unknown currency is named before its price is looked at
+    price = money.price_to_micro(inp.unit_price, "unit_price")
     if inp.currency.upper() == local:
         return price, money.RATE_SCALE
     return price, money.rate_to_micro(inp.exchange_rate)
@@ -157,7 +174,7 @@ def compute(inp: SaleInput) -> SaleFigures:
     currency = inp.currency.upper()
     price, rate = _check_terms(inp, coop.currency)
     lots = _load_lots(inp.lot_ids)
-    values = [money.value_of(priced_qty(lot), price) for lot in lots]
+    values = [money.lot_value(priced_qty(lot), price, currency) for lot in lots]
     gross = sum(values)
     gross_local = money.convert(gross, currency, coop.currency, rate)
     levy = money.apply_bp(gross_local, coop.levy_bp)
@@ -185,7 +202,7 @@ def compute(inp: SaleInput) -> SaleFigures:
         currency=currency,
         local_currency=coop.currency,
         rate_micro=rate,
-        unit_price_minor=price,
+        price_micro=price,
         qty_milli=sum(lot.qty_milli for lot in lots),
         priced_qty_milli=sum(priced_qty(lot) for lot in lots),
         lot_values=tuple((lot.id, v) for lot, v in zip(lots, values, strict=True)),
@@ -209,7 +226,9 @@ def _postings(c: SaleFigures, method: str) -> list[PostingLine]:
         if not t.withheld:
             lines.append(PostingLine("tax_expense", None, t.rule_id, t.amount_minor))
     lines += [PostingLine("member_payable", s.member_id, None, -s.amount_minor) for s in c.shares]
-    return [p for p in lines if p.amount_minor]
+    # A tax that rounded to zero keeps its (zero) tax_payable line: the sale is in that tax's base for the
+    # period (coop.services.taxes sums the base from these lines) and the receipt lists it.
+    return [p for p in lines if p.amount_minor or p.account == "tax_payable"]
 
 
 def _next_receipt_no(series: str) -> int:
@@ -239,9 +258,12 @@ def _refuse_backdating(series: str, day: date) -> None:
 def post_sale(actor: Actor, inp: SaleInput) -> Saved:
     """Validate, compute and post a sale in ONE transaction; returns the sale id and what it touched
     (the sale, its lots now sold, its journal entry: the owners' balances and tax due)."""
+    from coop.services.books import treasury
+
     actor.require("sales.post")
     with database.atomic():
         c = compute(inp)
+        method, key = treasury.resolve(inp.payment_method, inp.treasury_id)
         coop = settings.get()
         series = settings.fiscal_series(inp.date, coop.fiscal_year_start)
         _refuse_backdating(series, inp.date)
@@ -250,7 +272,7 @@ def post_sale(actor: Actor, inp: SaleInput) -> Saved:
             date=inp.date,
             buyer=inp.buyer_id,
             **c.row(),
-            payment_method=inp.payment_method,
+            payment_method=method,
             created_by=actor.username,
             state="draft",
         )
@@ -258,7 +280,7 @@ def post_sale(actor: Actor, inp: SaleInput) -> Saved:
             [{"sale": sale.id, "lot": lot_id, "value_minor": v} for lot_id, v in c.lot_values]
         ).execute()
         Sale.update(receipt_no=_next_receipt_no(series)).where(Sale.id == sale.id).execute()
-        posted = posting.post(actor, Sale, sale.id, inp.date, "", _postings(c, inp.payment_method))
+        posted = posting.post(actor, Sale, sale.id, inp.date, "", _postings(c, key))
         workflow.transition_many(ProductionLot, inp.lot_ids, "sold", missing=N_("Lot {id} does not exist."))
     return Saved(sale.id, posted | Changes.of(lots=inp.lot_ids))
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from babel import Locale, UnknownLocaleError
 
-from coop import money
+from coop import money, register
 from coop.changes import Changes
 from coop.errors import NotFound, ValidationError
 from coop.models import Cooperative, database
@@ -72,6 +72,11 @@ def save(actor: Actor, **values) -> Changes:
         else:
             Cooperative.update(**merged).where(Cooperative.id == row.id).execute()
         audit.record(actor, "update" if old else "create", "cooperative", row.id, old, merged)
+        register.seal("cooperative", [row.id], actor.username)
+        if old is None or old.get("country") != merged.get("country"):
+            from coop.services.books import chart
+
+            chart.install_chart(str(merged.get("country", "")))  # SYSCOHADA in the OHADA states
     return Changes.of(settings=[row.id])
 
 

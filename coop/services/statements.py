@@ -14,10 +14,11 @@ from coop.services import settings
 @dataclass(frozen=True)
 class StatementLine:
     date: date
-    kind: str  # sale, payout, void
+    kind: str  # sale, payout, void, or the kind of an entry of the books (allocation: the ristourne; opening)
     reference: str  # "2026/17" receipt, payout reference
-    amount_minor: int  # positive: earned; negative: paid out or reversed
+    amount_minor: int  # positive: earned (or a payout reversed); negative: paid out (or a share reversed)
     balance_minor: int
+    source: str = ""  # what a void reverses: "sale" or "payout"
 
 
 @dataclass(kw_only=True)
@@ -44,16 +45,50 @@ class MemberStatement:
     def paid_minor(self) -> int:
         return -sum(ln.amount_minor for ln in self.lines if ln.kind == "payout")
 
+    @property
+    def sales_reversed_minor(self) -> int:
+        """Shares of voided sales taken back in the period (the voids dated in it)."""
+        return -sum(ln.amount_minor for ln in self.lines if ln.kind == "void" and ln.source == "sale")
+
+    @property
+    def payouts_reversed_minor(self) -> int:
+        """Voided payouts owed to the member again in the period."""
+        return sum(ln.amount_minor for ln in self.lines if ln.kind == "void" and ln.source == "payout")
+
+    @property
+    def other_minor(self) -> int:
+        """Entries of the books on the member's account: the patronage refund (ristourne) of a closed year,
+        opening balances, and their voids."""
+        return sum(
+            ln.amount_minor
+            for ln in self.lines
+            if ln.kind not in _STATEMENT_KINDS or ln.source == "book_entry"
+        )
+
+    @property
+    def credits_minor(self) -> int:
+        """Everything that raised the balance: opening + credits − debits = closing."""
+        return sum(ln.amount_minor for ln in self.lines if ln.amount_minor > 0)
+
+    @property
+    def debits_minor(self) -> int:
+        return -sum(ln.amount_minor for ln in self.lines if ln.amount_minor < 0)
+
+
+_STATEMENT_KINDS = ("sale", "payout", "void")  # what earned/paid/reversed count; the rest is other_minor
+
 
 # One member's movements with the receipt or payout reference each points at, read as plain tuples:
 # building Posting/JournalEntry model objects would be most of a statement's cost in a batch.
 # Served by the covering index posting(account, member, entry, amount_minor), then journal_entry's id.
 _LINES_SQL = """
-SELECT j.date, j.kind, j.source_type, j.source_id, p.amount_minor, s.series, s.receipt_no, s.id, py.reference
+SELECT j.date, j.kind, j.source_type, j.source_id, p.amount_minor, s.series, s.receipt_no, s.id,
+       COALESCE(py.reference, b.document_ref), b.kind
 FROM posting p
 JOIN journal_entry j ON j.id = p.entry_id
 LEFT JOIN sale s ON j.source_type = 'sale' AND s.id = j.source_id
 LEFT JOIN payout py ON j.source_type = 'payout' AND py.id = j.source_id
+LEFT JOIN book_entry b ON j.source_type = 'book_entry' AND b.id = j.source_id
 WHERE p.account = 'member_payable' AND p.member_id = ? AND j.date >= ? AND j.date <= ?
 ORDER BY j.date, j.seq
 """
@@ -101,11 +136,14 @@ def statement(actor: Actor, member_id: int, start: date, end: date) -> MemberSta
     )
     balance = opening
     days: dict[object, date] = {}
-    for day, kind, source_type, source_id, amount, series, receipt_no, sale_id, payout_ref in rows:
+    for day, kind, source_type, source_id, amount, series, receipt_no, sale_id, payout_ref, book_kind in rows:
         balance -= amount
         when = days.get(day) or days.setdefault(day, _day(day))
         reference = _reference(source_type, source_id, series, receipt_no, sale_id, payout_ref)
-        out.lines.append(StatementLine(when, kind, reference, -amount, balance))
+        source = source_type if kind == "void" else ""
+        if book_kind is not None and kind != "void":
+            kind = book_kind  # the entry of the books' own kind (allocation, opening), not "book_entry"
+        out.lines.append(StatementLine(when, kind, reference, -amount, balance, source))
     return out
 
 

@@ -84,6 +84,10 @@ _LOT_OWNERS = (
 )
 _BALANCE = "(SELECT -COALESCE(SUM(p.amount_minor), 0) FROM posting p WHERE p.account = 'member_payable' AND p.member_id = m.id)"
 
+# the register's share capital: what the member paid, from the entries of the books (shares.share_capital_by_member
+# reads the same postings); Member.share_capital_minor is the paper register's figure, kept for the opening balances
+_SHARE_CAPITAL = "(SELECT -COALESCE(SUM(p.amount_minor), 0) FROM posting p WHERE p.account = 'share_paid' AND p.member_id = m.id)"
+
 _MY_SHARE = (
     "(SELECT -COALESCE(SUM(p.amount_minor), 0) FROM posting p JOIN journal_entry e ON e.id = p.entry_id"
     " WHERE e.kind = 'sale' AND e.source_type = 'sale' AND e.source_id = sa.id"
@@ -105,6 +109,14 @@ SPECS: dict[str, ListSpec] = {
                 C("phone", N_("Phone"), "m.phone"),
                 C("join_date", N_("Joined"), "m.join_date", "date"),
                 C("status", N_("Status"), "m.status", "label", labels="member_statuses"),
+                C(
+                    "share_capital",
+                    N_("Share capital"),
+                    _SHARE_CAPITAL,
+                    "money",
+                    total=True,
+                    requires="balances.read",
+                ),
                 C("balance", N_("Balance"), _BALANCE, "money", total=True, requires="balances.read"),
             ),
             search=("m.member_no", "m.full_name", "m.phone", "m.id_number", "m.community"),
@@ -357,7 +369,15 @@ SPECS: dict[str, ListSpec] = {
             (
                 C("seq", N_("Entry"), "e.seq", sort_sql="e.seq"),
                 C("date", N_("Date"), "e.date", "date"),
-                C("kind", N_("Kind"), "e.kind", "label", labels="entry_kinds"),
+                C(
+                    "kind",
+                    N_("Kind"),
+                    # an entry of the books shows its own kind (expense, transfer, …)
+                    "COALESCE((SELECT b.kind FROM book_entry b WHERE e.source_type = 'book_entry' "
+                    "AND b.id = e.source_id), e.kind)",
+                    "label",
+                    labels="entry_kinds",
+                ),
                 C(
                     "source",
                     N_("Source"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from coop import money
 from coop.chain import PostingLine
 from coop.changes import Changes, Saved, SavedMany
 from coop.errors import NotFound, ValidationError
@@ -24,53 +25,174 @@ from coop.services.periods import Closing
 
 CHECK_NOTE = N_("Preset: check the current rate with your authority.")
 
-# (country, name, authority, rate_bp, mineral name or None, buyer kind, withheld, source)
-PRESETS: dict[str, list[tuple[str, str, int, str | None, str, bool, str]]] = {
+
+@dataclass(frozen=True, kw_only=True)
+class Preset:
+    """A shipped tax rule: name and source are msgids, stored in the cooperative's language when loaded."""
+
+    name: str
+    authority: str
+    rate_bp: int
+    mineral: str | None  # key of coop.countries.MINERALS (found by its HS code); None = every mineral
+    buyer_kind: str = ""
+    withheld: bool = True
+    source: str  # the law or notice and its date
+    since: date  # in force from (a preset loaded for an earlier date starts here)
+
+
+# Sources: DOMAIN.md and the README "Tax presets" notes. Every preset is labelled "check with your authority".
+PRESETS: dict[str, list[Preset]] = {
     "TZ": [
-        ("Royalty", "Mining Commission", 600, None, "", True, "Mining Act: 6% of gross value"),
-        (
-            "Royalty",
-            "Mining Commission",
-            400,
-            "Gold",
-            "refinery",
-            True,
-            "4% on gold sold to domestic refineries",
+        Preset(
+            name=N_("Royalty"),
+            authority="Mining Commission",
+            rate_bp=600,
+            mineral=None,
+            source=N_(
+                "Mining Act 2010 (as amended 2017): 6 percent of gross value of gold, metallic minerals, gems"
+            ),
+            since=date(2017, 7, 1),
         ),
-        ("Inspection fee", "Mining Commission", 100, None, "", True, "1% of gross value"),
+        Preset(
+            name=N_("Royalty"),
+            authority="Mining Commission",
+            rate_bp=400,
+            mineral="gold",
+            buyer_kind="refinery",
+            source=N_("Mining Act 2010 (as amended): 4 percent on gold sold to domestic refineries"),
+            since=date(2022, 7, 1),
+        ),
+        Preset(
+            name=N_("Inspection fee"),
+            authority="Mining Commission",
+            rate_bp=100,
+            mineral=None,
+            source=N_("Mining Act 2010 (as amended 2017): inspection fee 1 percent of gross value"),
+            since=date(2017, 7, 1),
+        ),
     ],
     "BO": [
-        ("Regalía minera", "SENARECOM", 250, "Gold", "", True, "Small-scale gold, marginal deposits: 2.5%"),
+        Preset(
+            name=N_("Mining royalty"),
+            authority="SENARECOM",
+            rate_bp=250,
+            mineral="gold",
+            source=N_(
+                "Ley 535 de Minería y Metalurgia (2014), regalía minera: small-scale gold from marginal "
+                "deposits 2.5 percent of gross value; cooperatives are exempt from profit tax"
+            ),
+            since=date(2014, 5, 28),
+        ),
     ],
     "CD": [
-        ("Redevance minière", "DGRAD", 350, None, "", True, "Mining Code 2018: non-ferrous/base metals 3.5%"),
-        ("Redevance minière", "DGRAD", 1000, "Cobalt", "", True, "Strategic substance (cobalt): 10%"),
+        Preset(
+            name=N_("Mining royalty"),
+            authority="DGRAD",
+            rate_bp=350,
+            mineral=None,
+            source=N_(
+                "Mining Code 2018, art. 241: non-ferrous/base and precious metals 3.5 percent of gross value"
+            ),
+            since=date(2018, 3, 9),
+        ),
+        Preset(
+            name=N_("Mining royalty"),
+            authority="DGRAD",
+            rate_bp=1000,
+            mineral="cobalt",
+            source=N_("Mining Code 2018, art. 241: strategic substance (cobalt) 10 percent of gross value"),
+            since=date(2018, 3, 9),
+        ),
+    ],
+    "PE": [
+        Preset(
+            name=N_("Detraction (SPOT)"),
+            authority="SUNAT",
+            rate_bp=1000,
+            mineral=None,
+            source=N_(
+                "SUNAT Resolution 183-2004 as amended by Resolution 000086-2025 (from 1 April 2025): gold "
+                "ores and concentrates and non-gold metallic minerals 10%, deposited by the buyer in the "
+                "seller's Banco de la Nación account; small producers and artisanal miners are exempt "
+                "from the mining royalty (Law 28258, art. 10)"
+            ),
+            since=date(2025, 4, 1),
+        ),
+    ],
+    "GH": [
+        Preset(
+            name=N_("Withholding tax on unprocessed gold"),
+            authority="Ghana Revenue Authority",
+            rate_bp=150,
+            mineral="gold",
+            source=N_(
+                "Ghana's 2022 budget: 1.5% withheld on sales of unprocessed gold by small-scale miners "
+                "(was 3%); since 2025 the Ghana Gold Board (GoldBod) buys small-scale gold in cedis"
+            ),
+            since=date(2022, 1, 1),
+        ),
     ],
 }
 
 
-def load_presets(actor: Actor, country: str, valid_from: date) -> SavedMany:
-    """Create the preset rules of a country (marked 'check with your authority'); returns their ids."""
+def _minerals_by_key() -> dict[str, int]:
+    """Mineral ids by the first four digits of their HS code (a preset finds "gold" whatever its name) and, for
+    minerals entered without one, by their name folded to lower case."""
+    found: dict[str, int] = {}
+    rows = Mineral.select(Mineral.id, Mineral.name, Mineral.hs_code).order_by(Mineral.id).tuples()
+    for mineral_id, name, hs_code in rows:
+        if hs_code:
+            found.setdefault(str(hs_code).replace(".", "")[:4], mineral_id)
+        found.setdefault(str(name).strip().casefold(), mineral_id)
+    return found
+
+
+def _preset_mineral(key: str, found: dict[str, int]) -> int | None:
+    """The cooperative's mineral a preset names: by HS heading, else by its name (translated or English)."""
+    from coop import countries
+    from coop.i18n import _
+
+    seed = countries.MINERALS[key]
+    for candidate in (seed.hs_code.replace(".", "")[:4], _(seed.name).casefold(), seed.name.casefold()):
+        if candidate in found:
+            return found[candidate]
+    return None
+
+
+def load_presets(actor: Actor, country: str, valid_from: date, language: str | None = None) -> SavedMany:
+    """Create the preset rules of a country (marked 'check with your authority'), named in `language` (default:
+    the cooperative's); a preset for a mineral the cooperative does not trade is left out. Returns their ids."""
+    from coop.i18n import _, current_language, language_of
+    from coop.i18n import language as in_language
+    from coop.services import settings
+
     actor.require("taxrules.write")
+    if language is None:
+        coop = settings.current()
+        language = language_of(coop.locale) if coop is not None else current_language()
+    minerals = _minerals_by_key()
     ids: list[int] = []
-    minerals = {m.name: m.id for m in Mineral.select()}
-    for name, authority, bp, mineral, buyer_kind, withheld, source in PRESETS.get(country.upper(), []):
-        if mineral is not None and mineral not in minerals:
-            continue
-        ids.append(
-            save_rule(
-                actor,
-                None,
-                name=name,
-                authority=authority,
-                rate_bp=bp,
-                mineral=minerals.get(mineral) if mineral else None,
-                buyer_kind=buyer_kind,
-                valid_from=valid_from,
-                withheld=withheld,
-                note=f"{source}. {CHECK_NOTE}",
-            ).id
-        )
+    with database.atomic(), in_language(language):
+        for preset in PRESETS.get(country.upper(), []):
+            mineral_id = None
+            if preset.mineral is not None:
+                mineral_id = _preset_mineral(preset.mineral, minerals)
+                if mineral_id is None:
+                    continue
+            ids.append(
+                save_rule(
+                    actor,
+                    None,
+                    name=_(preset.name),
+                    authority=preset.authority,
+                    rate_bp=preset.rate_bp,
+                    mineral=mineral_id,
+                    buyer_kind=preset.buyer_kind,
+                    valid_from=max(valid_from, preset.since),
+                    withheld=preset.withheld,
+                    note=_("{source}. {check}").format(source=_(preset.source), check=_(CHECK_NOTE)),
+                ).id
+            )
     return SavedMany(tuple(ids), Changes.of(tax_rules=ids))
 
 
@@ -143,9 +265,14 @@ def pay(
     reference: str = "",
     rule_id: int | None = None,
     method: str = "bank",
+    treasury_id: int | None = None,
 ) -> Saved:
-    """Record a posted tax payment: tax payable (debit) against the treasury account (credit)."""
+    """Record a posted tax payment: tax payable (debit) against the treasury account (credit): `treasury_id`
+    when given, else the method's default account; refused when that account lacks the money."""
+    from coop.services.books import treasury
+
     actor.require("taxes.pay")
+    method, key = treasury.resolve(method, treasury_id)
     minor = posting.payment_minor(amount, day, method)
     if not authority.strip():
         raise ValidationError("authority", "Name the authority that was paid.")
@@ -163,7 +290,7 @@ def pay(
             created_by=actor.username,
             state="draft",
         )
-        lines = [PostingLine("tax_payable", None, rule_id, minor), PostingLine(method, None, None, -minor)]
+        lines = [PostingLine("tax_payable", None, rule_id, minor), PostingLine(key, None, None, -minor)]
         posted = posting.post(actor, TaxPayment, row.id, day, reference, lines)
     return Saved(row.id, posted)
 
@@ -189,7 +316,13 @@ class TaxDue:
     authority: str
     rate_bp: int
     base_minor: int  # the period's sales, less the earlier sales voided in the period
-    due_minor: int
+    due_minor: int  # the sum of the amounts applied to each sale, each rounded once (per sale)
+
+    @property
+    def rate_times_base_minor(self) -> int:
+        """rate × base rounded once: beside the amount due, which rounds per sale and may differ by a few
+        minor units."""
+        return money.apply_bp(self.base_minor, self.rate_bp)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -226,6 +359,7 @@ class TaxSummary:
     taxes: list[TaxDue] = field(default_factory=list)
     payments: list[PaymentLine] = field(default_factory=list)
     closing: Closing | None = None  # the closing that made this period final, if any
+    untaxed_base_minor: int = 0  # the period's sales (less voids) to which no tax (of the authority) applied
 
     @property
     def final(self) -> bool:
@@ -275,6 +409,17 @@ JOIN sale s ON s.id = j.source_id
 WHERE j.source_type = 'sale' AND j.kind IN ('sale', 'void') AND p.account = 'tax_payable'
   AND j.date >= ? AND j.date <= ?
 GROUP BY p.tax_rule_id
+"""
+
+# The period's sales (less the voids dated in it) whose journal entry has no tax line at all: a tax that
+# rounded to zero keeps its zero line (sales._postings), so these are the sales no rule applied to.
+_UNTAXED_SQL = """
+SELECT SUM(CASE j.kind WHEN 'sale' THEN s.gross_local_minor ELSE -s.gross_local_minor END)
+FROM journal_entry j
+JOIN sale s ON s.id = j.source_id
+WHERE j.source_type = 'sale' AND j.kind IN ('sale', 'void') AND j.date >= ? AND j.date <= ?
+  AND NOT EXISTS (SELECT 1 FROM posting p JOIN tax_rule r ON r.id = p.tax_rule_id
+                  WHERE p.entry_id = j.id AND p.account = 'tax_payable' AND (? = '' OR r.authority = ?))
 """
 
 _ADJUSTMENTS_SQL = """
@@ -327,6 +472,12 @@ def _taxes_due(start: date, end: date, authority: str | None) -> list[TaxDue]:
         if (not authority or r.authority == authority)
         and found[r.id] != (0, 0)  # a sale voided in its period
     ]
+
+
+def _untaxed(start: date, end: date, authority: str | None) -> int:
+    name = authority or ""
+    row = database.execute_sql(_UNTAXED_SQL, (start.isoformat(), end.isoformat(), name, name)).fetchone()
+    return int(row[0] or 0)
 
 
 def _adjustments(start: date, end: date, authority: str | None) -> list[VoidAdjustment]:
@@ -422,4 +573,5 @@ def summary(actor: Actor, start: date, end: date, authority: str | None = None) 
         taxes=_taxes_due(start, end, authority),
         payments=_payments(start, end, authority, closing),
         closing=closing,
+        untaxed_base_minor=_untaxed(start, end, authority),
     )

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from peewee import fn
 
-from coop import db
+from coop import db, keys, register
 from coop.changes import Changes, Saved
 from coop.errors import AuthError, NotFound, ValidationError
 from coop.models import Member, User, database
@@ -74,7 +73,7 @@ def add_user(
     _check_password(password, (username,))
     _check_role(role, member_id)
     with database.atomic():
-        if User.select().where(fn.LOWER(User.username) == fn.LOWER(username)).exists():
+        if User.select().where(User.username_key == keys.fold(username)).exists():
             raise ValidationError("username", "“{value}” is already used.", value=username)
         user = User.create(
             username=username, password_hash=HASHER.hash(password), role=role, member=member_id, locale=locale
@@ -87,6 +86,7 @@ def add_user(
             None,
             {"username": username, "role": role, "member": member_id},
         )
+        register.seal("user", [user.id], username if actor is None else actor.username)
     return Saved(user.id, Changes.of(users=[user.id]))
 
 
@@ -124,6 +124,8 @@ def login(username: str, password: str, now: datetime | None = None) -> Actor:
             fields["password_hash"] = HASHER.hash(password)
         User.update(**fields).where(User.id == user.id).execute()
         audit.record(_actor(user), "login", "user", user.id)
+        if "password_hash" in fields:  # rehashed with today's parameters: a new hash for the chain
+            register.seal("user", [user.id], user.username)
     return _actor(user)
 
 
@@ -133,7 +135,7 @@ def _find(username: str) -> User | None:
     exact = User.get_or_none(User.username == name)
     if exact is not None:
         return exact
-    return User.select().where(fn.LOWER(User.username) == fn.LOWER(name)).order_by(User.id).first()
+    return User.select().where(User.username_key == keys.fold(name)).first()
 
 
 _DUMMY_HASH: list[str] = []
@@ -202,6 +204,7 @@ def change_role(actor: Actor, user_id: int, role: str, member_id: int | None = N
         audit.record(
             actor, "update", "user", user_id, {"role": user.role}, {"role": role, "member": member_id}
         )
+        register.seal("user", [user_id], actor.username)
     return Changes.of(users=[user_id])
 
 
@@ -230,6 +233,7 @@ def set_password(actor: Actor, user_id: int, password: str) -> Changes:
     with database.atomic():
         User.update(password_hash=HASHER.hash(password)).where(User.id == user_id).execute()
         audit.record(actor, "password", "user", user_id)
+        register.seal("user", [user_id], actor.username)
     return Changes.of(users=[user_id])
 
 
@@ -250,6 +254,7 @@ def change_own_password(actor: Actor, current: str, new: str) -> Changes:
     with database.atomic():
         User.update(password_hash=HASHER.hash(new)).where(User.id == user.id).execute()
         audit.record(actor, "password", "user", user.id)
+        register.seal("user", [user.id], actor.username)
     return Changes.of(users=[user.id])
 
 

@@ -144,9 +144,10 @@ def _real_disk(folder: Path, rows: int) -> list[RealDisk]:
     return out
 
 
-# A payout back-dated inside the open period and appended looks like a late entry: nothing outside the
-# file contradicts it (the threat model says so); every other forgery must be caught.
-UNDETECTABLE = {"backdate_open"}
+# A payout back-dated inside the open period and appended looks like a late entry, and an account appended
+# with its audit row and register link like a manager's real action: nothing outside the file contradicts
+# them (the threat model says so); every other forgery must be caught.
+UNDETECTABLE = {"backdate_open", "manager_appended"}
 
 
 def _forgery(folder: Path) -> tuple[int, list]:
@@ -246,7 +247,7 @@ A forger with the laptop and the code (tests/reliability/forgery.py) attacks cop
 (triggers put back). Before each attack the books were verified (an anchor in the log and the seen head)
 and the hash printed on every receipt and voucher was kept, as members keep them. Caught:
 **{sum(a.caught for a in figures["forgery"])} of {len(figures["forgery"])}** (expected: all but a
-payout back-dated inside the open period).
+payout back-dated inside the open period and an account appended with its audit row and register link).
 
 | Forgery | The chain walk alone | Caught by |
 |---|---|---|
@@ -268,7 +269,8 @@ payout back-dated inside the open period).
 - **Tamper evidence.** `main.py verify` walks the chain and names the first record that does not match:
   any hashed column of an entry, its postings, or its source record (sale, its lots, payout, tax payment);
   a deleted, inserted or swapped link; a source whose stored hash, state or void reason disagrees with the
-  journal; a posted record outside the chain. Tested on a 1,000-link chain for every column.
+  journal; a posted record outside the chain; a member, account or setting that differs from its newest
+  register link, and an audit row whose hash does not follow. Tested on a 1,000-link chain for every column.
 - **Storage faults** (disk full, read-only file, locked by another program, file deleted or replaced
   while open, damaged file, file from a newer version) become one `coop.errors.StorageError` with a
   translated message, translated in one place (`coop.db.CoopDatabase`). The transaction is rolled back,
@@ -338,10 +340,26 @@ it is compared with a copy kept *outside* the file.
   honest late work. Close periods promptly and print an anchor slip at each general assembly.
 - A change to anything printed on no paper and anchored nowhere since: if the laptop's anchor files are
   deleted and no receipt printed after the change is ever checked, nothing contradicts the file.
-- Member identity, users and roles, settings and the audit log are guarded by triggers and the audit
-  log, not by the chain: someone who drops the triggers can edit them without a trace in the chain.
-  Lots and owners of sold lots and applied tax rates are guarded by triggers (schema version 5); the
-  sale's own figures (levy, taxes, net) are in its hash.
+- A record *appended* with the project's code the way the program writes it: an account added with its
+  audit row and register link looks like a manager's real action (the campaign's "appended" row). The
+  journal and audit views name who made each change: a manager should read the accounts list and the
+  register changes at each general assembly.
+- Audit rows written after the newest register link (sign-ins, postings) are tied to nothing outside
+  the log: the newest of them can be deleted, or rewritten with the log re-hashed, unseen. The postings
+  themselves are in the chain.
+- Lots and owners of sold lots are guarded by triggers (schema version 5); the sale's own figures and
+  the rates it used (levy, taxes, net, schema 6) are in its hash.
+
+**Members, accounts, settings and the audit log (schema 7).** Every change the program makes to a
+member (number, name, id number, site, status, share capital, ...), an account (name, password hash,
+role, linked member, active) or the settings (levy, currency, fiscal year, ...) appends a chain link of
+kind `register_event` holding the new values and the newest audit row's hash; `verify` compares each
+record with its newest link. A row edited by SQL, an account added by SQL, a swapped password hash or an
+edited levy no longer matches ("changed outside CoopLedger", "not in the chain"); rewriting the link to
+match means re-hashing the chain, which the anchors catch. The audit log's rows are hashed in sequence:
+deleting or editing one breaks the hashes after it, and re-hashing the rest is caught by the register
+link that names a later row. Identifiers (user names, member numbers, site codes, mineral names) are
+compared by a stored key (NFKC, case-folded, accents kept), so "ÉLISE" and "élise" are one user name.
 
 **What the cooperative must keep on paper.** Members keep their receipts and vouchers; the treasurer
 keeps tax-payment slips and filings; the secretary keeps each signed anchor slip with the minutes of the

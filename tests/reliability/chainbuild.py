@@ -47,6 +47,7 @@ def build_chain(path: Path, links: int = 1000, seed: int = 1000) -> None:
                         period_to=date(2026, 1, 31),
                         reference=f"T{roll:.4f}",
                         rule_id=coop.royalty,
+                        method="cash",  # paid from the sales' cash (the bank account holds nothing)
                     ).id
                 )
             else:

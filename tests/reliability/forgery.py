@@ -17,17 +17,40 @@ from coop.models import JournalEntry
 def open_raw(path: Path):
     """The file opened as the forger would: bound to the models, every trigger dropped."""
     handle = db.open_database(path, migrate=False)
-    for (name,) in handle.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        handle.execute_sql(f"DROP TRIGGER {name}")
+    drop_triggers(handle)
     return handle
+
+
+_DROPPED: list[str] = []  # the triggers' own SQL, put back as they were (whoever added them)
+
+
+def drop_triggers(handle) -> None:
+    rows = handle.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    _DROPPED[:] = [sql for _name, sql in rows]
+    for name, _sql in rows:
+        handle.execute_sql(f"DROP TRIGGER {name}")
 
 
 def restore_triggers(handle) -> None:
     """Put the triggers back, so that verify finds none missing (the forger tidies up)."""
-    sql = [*db.finality_triggers(), *db.V2_SQL, *db.period_triggers(), *db.sold_triggers()]
+    sql = [
+        *db.finality_triggers(),
+        *db.V2_SQL,
+        *db.period_triggers(),
+        *db.sold_triggers(),
+        *db.register_triggers(),
+    ]
     for statement in sql:
         if statement.startswith("CREATE TRIGGER"):
             handle.execute_sql(statement)
+    for statement in _DROPPED:  # any other trigger the file had (IF NOT EXISTS above: no duplicates)
+        name = statement.split()[2] if not statement.split()[2].upper() == "IF" else statement.split()[5]
+        present = handle.execute_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+        )
+        if present.fetchone() is None:
+            handle.execute_sql(statement)
+    _DROPPED.clear()
 
 
 def rehash(from_seq: int) -> int:
@@ -95,6 +118,7 @@ def truncate(count: int) -> None:
     """Delete the last `count` links with their postings and the records they post (sales with their lots
     back in stock, payouts, tax payments, closings), and set the receipt counters back to match."""
     ex = JournalEntry._meta.database.execute_sql
+    ex("PRAGMA foreign_keys = OFF")  # what refers to a deleted record is the forger's next problem
     last = chain.head()[0]
     rows = ex(
         "SELECT id, kind, source_type, source_id FROM journal_entry WHERE seq > ? ORDER BY seq",
@@ -119,6 +143,7 @@ def truncate(count: int) -> None:
         "UPDATE receipt_counter SET last_no = COALESCE((SELECT MAX(receipt_no) FROM sale "
         "WHERE sale.series = receipt_counter.series AND state <> 'draft'), 0)"
     )
+    ex("PRAGMA foreign_keys = ON")
 
 
 def _new_payout(day: date, amount: int, seq: int, prev: str) -> tuple[int, dict, str]:
@@ -198,6 +223,117 @@ def insert_payout(at_seq: int, amount: int = 1_000_000) -> int:
     return payout_id
 
 
+# --- members, accounts, settings and the audit log (coop.register) ------------------------------------------
+
+
+def _newest_event(entity: str, row_id: int):
+    from coop.models import RegisterEvent
+
+    return (
+        RegisterEvent.select()
+        .where((RegisterEvent.entity == entity) & (RegisterEvent.entity_id == row_id))
+        .order_by(RegisterEvent.id.desc())
+        .first()
+    )
+
+
+def edit_row(table: str, row_id: int, column: str, value) -> None:
+    """One stored value changed by plain SQL (a member's name, an account's password hash, the levy)."""
+    JournalEntry._meta.database.execute_sql(
+        f'UPDATE "{table}" SET "{column}" = ? WHERE id = ?', (value, row_id)
+    )
+
+
+def rewrite_register(entity: str, row_id: int, column: str, value) -> int:
+    """A record changed, the values of its newest register link rewritten to match, every later link
+    re-hashed: what a forger with the code does so that the record agrees with the chain. Returns the seq."""
+    import json
+
+    table = {"member": "member", "user": "user", "cooperative": "cooperative"}[entity]
+    edit_row(table, row_id, column, value)
+    event = _newest_event(entity, row_id)
+    fields = json.loads(event.fields)
+    fields[column] = value
+    ex = JournalEntry._meta.database.execute_sql
+    ex("UPDATE register_event SET fields = ? WHERE id = ?", (chain.canonical(fields), event.id))
+    link = JournalEntry.get(
+        (JournalEntry.source_type == "register_event") & (JournalEntry.source_id == event.id)
+    )
+    rehash(link.seq)
+    return link.seq
+
+
+def password_hash(password: str) -> str:
+    from coop.services import users
+
+    return users.HASHER.hash(password)
+
+
+def add_account(username: str, role: str = "manager", password: str = "forger's own pass 2026") -> int:
+    """An account inserted by plain SQL (its comparison key too, as the program would store it)."""
+    from coop import keys
+
+    cursor = JournalEntry._meta.database.execute_sql(
+        'INSERT INTO "user" (username, password_hash, role, locale, failed_attempts, active, username_key) '
+        "VALUES (?, ?, ?, '', 0, 1, ?)",
+        (username, password_hash(password), role, keys.fold(username)),
+    )
+    return int(cursor.lastrowid)
+
+
+def seal_as_the_program_does(entity: str, row_id: int) -> None:
+    """The forger's record given an audit row and a register link appended with the project's code: the
+    same rows a manager's real action writes."""
+    from coop import register
+    from coop.services import audit
+
+    audit.append(
+        at=audit.now_text(),
+        username="manager",
+        action="create",
+        entity=entity,
+        entity_id=row_id,
+        old="",
+        new="",
+    )
+    register.seal(entity, [row_id], "manager")
+
+
+def _audit_middle() -> int:
+    ex = JournalEntry._meta.database.execute_sql
+    return ex(
+        "SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM audit_log)"
+    ).fetchone()[0]
+
+
+def delete_audit_row(rehash_after: bool = False) -> int:
+    """An audit row in the middle of the log deleted; with `rehash_after`, every later row re-hashed with the
+    project's code (coop.services.audit.row_hash) so that the log's own hashes follow again."""
+    from coop.services import audit
+
+    ex = JournalEntry._meta.database.execute_sql
+    row_id = _audit_middle()
+    ex("DELETE FROM audit_log WHERE id = ?", (row_id,))
+    if rehash_after:
+        prev = ex("SELECT hash FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1", (row_id,)).fetchone()
+        prev = prev[0] if prev else audit.GENESIS
+        columns = ", ".join(f'"{c}"' for c in audit.HASHED)
+        for row in ex(f"SELECT id, {columns} FROM audit_log WHERE id > ? ORDER BY id", (row_id,)).fetchall():
+            prev = audit.row_hash(prev, row[1:])
+            ex("UPDATE audit_log SET hash = ? WHERE id = ?", (prev, row[0]))
+    return row_id
+
+
+def lower_sale_rate(sale_id: int, bp: int = 100) -> int:
+    """A sale's stored levy rate (schema 6) lowered, every link from its own re-hashed; returns the seq."""
+    JournalEntry._meta.database.execute_sql(
+        "UPDATE sale SET levy_bp = COALESCE(levy_bp, 500) - ? WHERE id = ?", (bp, sale_id)
+    )
+    link = _sale_link(sale_id)
+    rehash(link.seq)
+    return link.seq
+
+
 def redate(table: str, row_id: int, text: str) -> None:
     """Store a date as other text that reads as the same day (e.g. `2025-03-25 00:00:00`)."""
     JournalEntry._meta.database.execute_sql(f"UPDATE {table} SET date = ? WHERE id = ?", (text, row_id))
@@ -246,7 +382,7 @@ def _evidence(path: Path, seen: Path) -> dict:
 
 def _short(msgid: str) -> str:
     """What caught an attack, in a few words (for the campaign's table)."""
-    from coop import anchors, verification
+    from coop import anchors, register, verification
 
     labels = {
         anchors.PAPER_MISMATCH: "receipts and vouchers (paper anchors)",
@@ -260,6 +396,13 @@ def _short(msgid: str) -> str:
         verification.RECEIPT_COUNTER: "receipt series",
         verification.RECEIPT_ORDER: "receipt series",
         verification.CHAIN_BROKEN: "chain walk",
+        verification.FOREIGN_KEY_BROKEN: "foreign keys",
+        register.CHANGED: "register check",
+        register.UNCHAINED: "register check",
+        register.VANISHED: "register check",
+        register.KEY_WRONG: "register check",
+        register.AUDIT_BROKEN: "audit log hashes",
+        register.AUDIT_TAIL: "audit log tied to the chain",
     }
     return labels.get(msgid, msgid[:40])
 
@@ -276,6 +419,16 @@ ATTACKS: dict[str, str] = {
     "renumber": "a receipt renumbered (a gap in the series)",
     "rewrite_all": "sale 10 reduced, the rest re-hashed, the anchor log and seen head deleted",
     "wal_lost": "10 committed sales lost with the -wal file after a crash",
+    "member_name": "a member's name changed by SQL",
+    "member_rewrite": "a member's name changed, its register link rewritten to match, every later link re-hashed",
+    "add_manager": "a manager account added by SQL",
+    "manager_appended": "a manager account added by SQL with an audit row and a register link appended",
+    "swap_hash": "a manager's password hash swapped for one the forger knows",
+    "levy": "the cooperative's levy setting lowered by SQL",
+    "audit_delete": "an audit row deleted",
+    "audit_edit": "an audit row's user name changed",
+    "audit_rewrite": "an audit row deleted and every later audit row re-hashed",
+    "sale_rate": "a sale's stored levy rate lowered and every later link re-hashed",
 }
 
 
@@ -311,7 +464,36 @@ def _attack(name: str, path: Path, seen: Path) -> None:
         ex(f"UPDATE receipt_counter SET last_no = last_no {'+' if name == 'counter_up' else '-'} 10")
     elif name == "renumber":
         ex("UPDATE sale SET receipt_no = receipt_no + 1000 WHERE id = ?", (sales[5],))
+    else:
+        _register_attack(name, sales)
     restore_triggers(handle)
+
+
+def _register_attack(name: str, sales: list[int]) -> None:
+    from coop.models import Member, User
+
+    member = Member.select(Member.id).order_by(Member.id).first().id
+    manager = User.select(User.id).where(User.role == "manager").order_by(User.id).first().id
+    if name == "member_name":
+        edit_row("member", member, "full_name", "Someone Else")
+    elif name == "member_rewrite":
+        rewrite_register("member", member, "full_name", "Someone Else")
+    elif name == "add_manager":
+        add_account("helper2")
+    elif name == "manager_appended":
+        seal_as_the_program_does("user", add_account("helper2"))
+    elif name == "swap_hash":
+        edit_row("user", manager, "password_hash", password_hash("forger's own pass 2026"))
+    elif name == "levy":
+        edit_row("cooperative", 1, "levy_bp", 100)
+    elif name in ("audit_delete", "audit_rewrite"):
+        delete_audit_row(rehash_after=name == "audit_rewrite")
+    elif name == "audit_edit":
+        edit_row("audit_log", _audit_middle(), "username", "nobody")
+    elif name == "sale_rate":
+        lower_sale_rate(sales[9])
+    else:
+        raise AssertionError(f"no attack {name}")
 
 
 def run_campaign(template: Path, folder: Path, names: list[str] | None = None) -> list[Attack]:
@@ -395,10 +577,12 @@ def make_template(path: Path, links: int | None = None) -> int:
     from coop.services import periods
 
     if links:
+        from coop.services import users
         from tests.reliability.chainbuild import build_chain
 
         build_chain(path, links)
         handle = db.open_database(path)
+        users.add_user(None, "manager", "correct horse battery staple", "manager")  # the demo has accounts
     else:
         from coop.services import demo
 

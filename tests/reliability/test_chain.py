@@ -23,7 +23,11 @@ TAMPERS = [
     ("journal_entry", "source_id", "source_id + 100000"),
     ("journal_entry", "memo", "memo || 'x'"),
     ("journal_entry", "created_by", "'mallory'"),
-    ("journal_entry", "prev_hash", "'0' || substr(prev_hash, 2)"),
+    (
+        "journal_entry",
+        "prev_hash",
+        "(CASE substr(prev_hash, 1, 1) WHEN '0' THEN '1' ELSE '0' END) || substr(prev_hash, 2)",
+    ),
     ("journal_entry", "hash", "'f' || substr(hash, 2)"),
     ("posting", "entry_id", None),  # moved to another entry: both break, the earlier is reported
     ("posting", "account", "'cash_2'"),

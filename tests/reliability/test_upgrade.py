@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from coop import backups, chain, db
+from coop import anchors, backups, chain, db, register, verification
 from coop.errors import StorageError
 from coop.models import JournalEntry, Sale
 from tests.reliability import harness
@@ -48,8 +48,16 @@ def test_fixture_upgrades_with_totals_and_chain_unchanged(version, tmp_path):
     try:
         assert db.schema_version(handle) == db.LATEST
         assert db.integrity_problems(handle) == []  # includes every finality trigger of the latest schema
-        assert totals() == expected
-        assert chain.verify().ok
+        found = totals()
+        links, head = found.pop("chain_links"), found.pop("chain_head")
+        assert found == {k: v for k, v in expected.items() if not k.startswith("chain_")}
+        # the old links unchanged; after them, schema 7's register links (one per member, account, settings)
+        assert anchors.link_hash_at(expected["chain_links"]) == expected["chain_head"]
+        added = JournalEntry.select().where(JournalEntry.seq > expected["chain_links"])
+        assert {e.kind for e in added} == ({"register_event"} if version < 7 else set())
+        assert links == expected["chain_links"] + added.count() and head == chain.head()[1]
+        assert register.seal_all("test") == 0  # every member, account and the settings already sealed
+        assert verification.run(handle).ok  # members, accounts, settings and the audit log under the chain
     finally:
         handle.close()
     saved = list((tmp_path / "backups").glob(f"before-upgrade-v{version}-*.sqlite"))
@@ -163,7 +171,7 @@ def test_restore_upgrades_an_older_backup(tmp_path):
     path = tmp_path / "coop.sqlite"
     harness.new_coop(path)
     result = backups.restore(path, FIXTURES / "v1.sqlite")
-    assert result.version == 1 and result.records == 17
+    assert result.version == 1 and result.records == _v1_links(tmp_path / "v1")
     assert _version(path) == db.LATEST and harness.check_database(path).ok
 
 
@@ -214,6 +222,16 @@ def test_cli_backup_and_restore(tmp_path):
     assert out.returncode == 0 and out.stdout.startswith("OK")
 
 
+def _v1_links(folder: Path) -> int:
+    """The links of the v1 fixture once upgraded: its 17 and schema 7's register links."""
+    folder.mkdir()
+    handle = db.open_database(_copy(1, folder))
+    try:
+        return chain.head()[0]
+    finally:
+        handle.close()
+
+
 def test_kill_during_restore_leaves_a_sound_database(tmp_path):
     """Whenever a restore is killed, the database file is the old one or the restored one, never neither."""
     import random
@@ -221,6 +239,7 @@ def test_kill_during_restore_leaves_a_sound_database(tmp_path):
 
     path = tmp_path / "coop.sqlite"
     harness.new_coop(path)
+    old, restored = harness.check_database(path).links, _v1_links(tmp_path / "v1")
     rng = random.Random(7)
     outcomes = set()
     for _ in range(8):
@@ -232,7 +251,7 @@ def test_kill_during_restore_leaves_a_sound_database(tmp_path):
         found = harness.check_database(path)
         assert found.ok, found.problems
         outcomes.add((found.links, "restored" in out))
-    assert {links for links, _done in outcomes} <= {0, 17}
+    assert {links for links, _done in outcomes} <= {old, restored}
 
 
 def test_restore_refuses_while_another_program_has_the_database_open(tmp_path):
@@ -247,4 +266,5 @@ def test_restore_refuses_while_another_program_has_the_database_open(tmp_path):
     finally:
         other.close()
     assert path.read_bytes() == before and not list(tmp_path.glob("*.before-restore-*"))
-    assert backups.restore(path, FIXTURES / "v1.sqlite").records == 17  # fine once it is closed
+    restored = _v1_links(tmp_path / "v1")
+    assert backups.restore(path, FIXTURES / "v1.sqlite").records == restored  # fine once it is closed

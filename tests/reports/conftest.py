@@ -24,6 +24,7 @@ LOCALES = {
 DEMO_PARAMS = {
     "receipt": {"sale_id": 1, "fmt": "a5"},
     "voucher": {"payout_id": 1},
+    "tax-slip": {"payment_id": 1},
     "statement": {"member_id": 1, "start": date(2025, 1, 1), "end": date(2025, 12, 31)},
     "tax-filing": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
     "production": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
@@ -33,6 +34,12 @@ DEMO_PARAMS = {
     "custody": {"sale_id": 2},
     "annual": {"year": 2025},
     "anchor_slip": {},
+    # the books (reports/books.py): treasury account 1 is the demo's cash box
+    "cash-book": {"treasury_id": 1, "start": date(2025, 1, 1), "end": date(2025, 12, 31)},
+    "general-ledger": {"account": "5711", "start": date(2025, 1, 1), "end": date(2025, 12, 31)},
+    "trial-balance": {"end": date(2025, 12, 31)},
+    "income-statement": {"start": date(2025, 1, 1), "end": date(2025, 12, 31)},
+    "balance-sheet": {"end": date(2025, 12, 31)},
 }
 
 

@@ -170,3 +170,46 @@ def test_receipt_in_every_language_carries_the_amount_in_words(coop, lang):
     words = amount_words(sale.gross_minor, sale.currency, lang)
     assert flat(words[:1].upper() + words[1:]) in flat(pdf_text(pdf))
     assert all(fonts(pdf).values())
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    """The demo cooperative (DRC: francs congolais, sales priced in US dollars), once for these tests."""
+    from coop.db import open_database
+    from coop.services import demo as demo_data
+
+    handle = open_database(tmp_path_factory.mktemp("receipt") / "demo.sqlite")
+    demo_data.create(SYSTEM, members=30)
+    yield handle
+    handle.close()
+
+
+@pytest.mark.parametrize("fmt", ["a5", "80mm", "58mm"])
+def test_french_demo_receipt_writes_each_currency_one_way(demo_file, fmt):
+    """fr_CD writes the franc "FC" and the dollar "$US" (babel's CLDR display, as in every amount): the column
+    headers, the unit price, the exchange rate and the currency line use the same form, never the ISO code."""
+    data = receipt.receipt_data(SYSTEM, 1)
+    assert (data.figures.currency, data.figures.local_currency) == ("USD", "CDF")
+    text = flat(pdf_text(reports.build("receipt", SYSTEM, sale_id=1, fmt=fmt, lang="fr")))
+    assert "CDF" not in text and "USD" not in text
+    assert nb(i18n.format_money(data.figures.gross_local_minor, "CDF", "fr_CD")) in text
+    assert "$US" in text and "FC" in text
+    if fmt == "a5":
+        assert "Valeur ($US)" in text
+        assert "dollar des États-Unis ($US)" in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "sw"])
+def test_receipt_translates_tax_names_stored_as_english_msgids(coop, lang):
+    """Older files store the presets' English msgids ("Royalty", "Mining Commission"): the receipt shows them
+    in the document's language (Swahili *mrabaha*), as it does mineral names."""
+    sale_id = _sale(coop)
+    data = receipt.receipt_data(SYSTEM, sale_id)
+    with i18n.language(lang):
+        shown = {t.name: i18n._(t.name) for t in data.figures.taxes}
+    shipped = {name: text for name, text in shown.items() if text != name}
+    assert shipped, f"the test cooperative's taxes are shipped msgids: {sorted(shown)}"
+    text = flat(pdf_text(reports.build("receipt", SYSTEM, sale_id=sale_id, lang=lang)))
+    for name, translated in shipped.items():
+        assert f"{name} –" not in text
+        assert f"{translated} –" in text

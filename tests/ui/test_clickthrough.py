@@ -29,6 +29,7 @@ from ui.pdfview import PdfPreview
 from ui.session import Session
 
 ROLES = ("manager", "treasurer", "clerk", "auditor", "member")
+BOOKS_ROLES = ("manager", "treasurer", "auditor")
 PRINTED_PAGES = 4
 QUIT = QKeySequence("Ctrl+Q")
 LIVE = ("active", "in_stock", "open")
@@ -246,3 +247,7 @@ def test_every_click_works(role, lang, qtbot, qapp, demo_db, tmp_path, monkeypat
     assert not bug_boxes, bug_boxes[0]
     assert not answers.problems, answers.problems
     assert len(robot.pressed) > 10, robot.pressed  # the robot found the buttons
+    # the Books area (ui/books.py) is its staff's: the robot pressed the buttons of its tabs
+    assert ("books" in window.areas) == (role in BOOKS_ROLES), window.areas
+    if role in BOOKS_ROLES:
+        assert any(p.startswith("CashBookTab: ") for p in robot.pressed), robot.pressed

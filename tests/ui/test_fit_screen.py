@@ -150,3 +150,53 @@ def test_fit_to_screen_caps_and_centres(qtbot, laptop):
     assert widget.size() == QSize(400, 300)
     center = QRect(widget.pos(), widget.size().grownBy(frame)).center()
     assert (center - LAPTOP.center()).manhattanLength() <= 2
+
+
+HD = QRect(0, 0, 1280, 720 - 40)  # a 1280×720 screen less its task bar
+
+
+def empty_coop_actors() -> dict[str, object]:
+    """A brand-new cooperative (no sites, members or sales) with an account per staff role, signed in."""
+    from coop.services import settings
+
+    settings.save(SYSTEM, name="Nouvelle coopérative", currency="CDF", locale="fr_CD", country="CD")
+    password = "Kamituga-ore-2026!"
+    users.add_user(None, "boss", password, "manager")
+    boss = users.login("boss", password)
+    for role in ("treasurer", "clerk", "auditor"):
+        users.add_user(boss, role, password, role)
+    return {
+        role: users.login(name, password)
+        for role, name in [("manager", "boss")] + [(r, r) for r in ("treasurer", "clerk", "auditor")]
+    }
+
+
+@pytest.mark.parametrize("area", [LAPTOP, HD], ids=["1366x768", "1280x720"])
+def test_the_main_window_opens_inside_the_screen_at_first_start(qtbot, qapp, db, laptop, area):
+    """No saved geometry (first start), an empty cooperative: every page of every role, the dashboard's
+    messages included, keeps the window inside the free area."""
+    from ui.app import open_main
+
+    laptop[0] = area
+    fmt.Context.refresh()
+    for role, actor in empty_coop_actors().items():
+        window = open_main(qapp, actor, "sw" if role == "clerk" else "en")  # Swahili: the longest words
+        show(qtbot, window)
+        assert_fits(window, area)
+        for key in window.areas:
+            window.show_area(key)
+            qtbot.wait(1)
+            assert_fits(window, area)
+        window.close()
+        from coop import i18n
+
+        i18n.set_language("en")
+
+
+@pytest.mark.parametrize("area", [HD], ids=["1280x720"])
+def test_every_dialog_fits_a_1280x720_screen(qtbot, ctx, laptop, area):
+    laptop[0] = area
+    for _name, dlg in form_dialogs(ctx).items():
+        show(qtbot, dlg)
+        assert_fits(dlg, area)
+        dlg.close()

@@ -20,32 +20,22 @@ from coop.models import LotOwner, Member, Mineral, ProductionLot, Sale
 from coop.permissions import SYSTEM
 from coop.services import ledger, production, sales, taxes
 from tests.ui import clickkit
-from tests.ui.helpers import type_text
+from tests.ui.helpers import main_windows, type_text
 from ui import dialogs, msgbox
-from ui.app import apply_language
 from ui.forms import VoidDialog
 from ui.sale import SaleDialog
-from ui.session import Session
 
 
 @pytest.fixture
 def main(qapp, qtbot, demo_db, tmp_path, monkeypatch):
     """`main(role, lang)`: that user's main window, signed in on the demo file; every dialog answered."""
     answers = clickkit.install(monkeypatch, tmp_path / "out")
-    sessions: list[Session] = []
+    with main_windows(qapp, qtbot, answers) as open_window:
 
-    def open_as(role: str, lang: str = "en"):
-        session = Session(qapp, tmp_path / "demo.sqlite", lang)
-        sessions.append(session)
-        window = session.start(clickkit.sign_in(role))
-        qtbot.addWidget(window)
-        window.answers = answers  # type: ignore[attr-defined]
-        return window
+        def open_as(role: str, lang: str = "en"):
+            return open_window(tmp_path / "demo.sqlite", lambda: clickkit.sign_in(role), lang)
 
-    yield open_as
-    for session in sessions:
-        session.end()
-    apply_language(qapp, "en")
+        yield open_as
 
 
 def _press(page, label: str) -> None:
@@ -162,7 +152,10 @@ def test_clerk_imports_a_csv_with_errors_and_sees_each_one(main, qtbot, tmp_path
     )
     window.answers.opened_csv = bad
     count = Member.select().count()
-    window.import_actions["members"].trigger()
+    window.import_actions["members"].trigger()  # the import dialog: choose the file, then Import
+    dialog = window.import_dialog
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     clickkit.settle(qtbot)
     title, text = msgbox.SHOWN[-1]
     assert "2" in title  # the count of problems

@@ -34,6 +34,7 @@ EXPECTED = {
         "sales",
         "payouts",
         "taxes",
+        "books",
         "incidents",
         "mercury",
         "reports",
@@ -48,6 +49,7 @@ EXPECTED = {
         "sales",
         "payouts",
         "taxes",
+        "books",
         "incidents",
         "mercury",
         "reports",
@@ -73,6 +75,7 @@ EXPECTED = {
         "sales",
         "payouts",
         "taxes",
+        "books",
         "incidents",
         "mercury",
         "reports",
@@ -111,13 +114,19 @@ def test_first_run_creates_manager(qtbot, db):
     qtbot.addWidget(dlg)
     assert dlg.first_run
     dlg.show()
-    assert dlg.focusWidget() is dlg.coop_name  # the first field of the form
-    type_text(dlg.coop_name, "Coopérative Test")
-    assert dlg.coop_name.text() == "Coopérative Test"
-    qtbot.keyClicks(dlg.username, "amina")
-    qtbot.keyClicks(dlg.password, "a-long-password")
-    qtbot.keyClicks(dlg.confirm, "a-long-password")
-    qtbot.keyClick(dlg.confirm, Qt.Key.Key_Return)
+    assert dlg.focusWidget() is dlg.setup_button  # a new file: set up (or explore the demo), no sign-in
+    qtbot.mouseClick(dlg.setup_button, Qt.MouseButton.LeftButton)
+    wizard = dlg.wizard
+    wizard.country.setCurrentIndex(wizard.country.findData("CD"))
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    type_text(wizard.name, "Coopérative Test")
+    assert wizard.name.text() == "Coopérative Test"
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    wizard.username.clear()
+    qtbot.keyClicks(wizard.username, "amina")
+    qtbot.keyClicks(wizard.password, "a-long-password")
+    qtbot.keyClicks(wizard.confirm, "a-long-password")
+    qtbot.keyClick(wizard.confirm, Qt.Key.Key_Return)
     assert dlg.actor is not None and dlg.actor.role == "manager"
     assert users.count_users() == 1
     from coop.services import settings
@@ -161,7 +170,7 @@ def test_login_shows_only_its_fields(qtbot, demo_db):
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.username.isVisible() and dlg.password.isVisible()
-    assert not any(w.isVisible() for w in (dlg.confirm, dlg.coop_name, dlg.currency, dlg.locale))
+    assert not any(w.isVisible() for w in (dlg.setup_button, dlg.demo_button))
     assert dlg.focusWidget() is dlg.username
     qtbot.keyClick(dlg, Qt.Key.Key_Escape)  # no Cancel button: Escape (or closing the window) cancels
     assert dlg.result() == LoginDialog.DialogCode.Rejected and not dlg.isVisible()

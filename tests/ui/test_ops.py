@@ -72,9 +72,11 @@ def test_export_csv_button_writes_the_list_to_the_chosen_file(qtbot, ctx, tmp_pa
     page = ListPage(SYSTEM, name)
     qtbot.addWidget(page)
     out = tmp_path / f"{name}.csv"
-    monkeypatch.setattr("ui.listview.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), "CSV (*.csv)"))
+    monkeypatch.setattr(
+        "ui.filedialogs.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), "CSV (*.csv)")
+    )
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-    assert msgbox.SHOWN == []
+    assert msgbox.SHOWN == [("Saved", f"Saved to {out}.")]  # a page without a main window has no status bar
     with open(out, encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert len(rows) == 1 + page.model.rowCount()
@@ -90,7 +92,7 @@ def _main_window(qtbot):
 
 def test_backup_menu_writes_the_chosen_file_and_says_where(qtbot, ctx, tmp_path, monkeypatch):
     dest = tmp_path / "copy.sqlite"
-    monkeypatch.setattr("ui.mainwindow.QFileDialog.getSaveFileName", lambda *a, **k: (str(dest), ""))
+    monkeypatch.setattr("ui.filedialogs.QFileDialog.getSaveFileName", lambda *a, **k: (str(dest), ""))
     window = _main_window(qtbot)
     window.backup_action.trigger()  # triggered(bool) must not arrive as the destination
     qtbot.waitUntil(lambda: bool(msgbox.SHOWN), timeout=10_000)
@@ -102,7 +104,7 @@ def test_a_backup_that_cannot_be_written_says_why_in_words(qtbot, ctx, tmp_path,
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     dest = blocker / "copy.sqlite"
-    monkeypatch.setattr("ui.mainwindow.QFileDialog.getSaveFileName", lambda *a, **k: (str(dest), ""))
+    monkeypatch.setattr("ui.filedialogs.QFileDialog.getSaveFileName", lambda *a, **k: (str(dest), ""))
     window = _main_window(qtbot)
     window.backup_action.trigger()
     qtbot.waitUntil(lambda: bool(msgbox.SHOWN), timeout=10_000)

@@ -147,6 +147,10 @@ def test_tax_payment_against_period_summary(qtbot, ctx):
     dlg.widgets["rule_id"].setCurrentIndex(dlg.widgets["rule_id"].findData(ctx.royalty))
     assert dlg.widgets["authority"].text() == "DGRAD"
     dlg.widgets["day"].setDate(QDate(2026, 2, 10))
+    method = dlg.widgets["method"]
+    method.setCurrentIndex(
+        method.findData("cash")
+    )  # the sale's proceeds are in the cash box; the bank is empty
     qtbot.keyClicks(dlg.widgets["reference"], "Q-2026-01")
     dlg.save()
     assert not dlg.isVisible(), dlg.top_error.text()

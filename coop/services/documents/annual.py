@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from coop.models import database
 from coop.permissions import Actor
 from coop.services import settings
 from coop.services.documents.operations import ProductionReport, SafetyReport, mercury, production, safety
 from coop.services.taxes import summary as tax_summary
+
+if TYPE_CHECKING:
+    from coop.services.books.reports import BalanceSheet, IncomeStatement, TrialBalance
+    from coop.services.books.yearclose import YearClose
 
 
 @dataclass(kw_only=True)
@@ -39,6 +44,48 @@ class AnnualReport:
     mercury_used_milli: int = 0
     mercury_purchased_milli: int = 0
     gold_milli: int = 0
+    # the books (coop.services.books): the year's accounts for the assembly to approve, and its allocation
+    trial_balance: TrialBalance | None = None
+    income_statement: IncomeStatement | None = None
+    balance_sheet: BalanceSheet | None = None
+    treasury: tuple[TreasuryYear, ...] = ()
+    allocation: YearClose | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TreasuryYear:
+    """One treasury account over the year: the cash book in four figures."""
+
+    name: str
+    number: str
+    opening_minor: int
+    received_minor: int
+    paid_minor: int
+    closing_minor: int
+    counts: int
+
+
+def _books(actor: Actor, year: int, start: date, end: date) -> dict:
+    from coop.services.books import cashcount, treasury, yearclose
+    from coop.services.books import reports as books
+
+    cash = []
+    for t in treasury.accounts(actor, until=end):
+        led = books.cash_book(actor, t.id, since=start, until=end)
+        received = sum(x.amount_minor for x in led.lines if x.amount_minor > 0)
+        paid = -sum(x.amount_minor for x in led.lines if x.amount_minor < 0)
+        counts = sum(1 for c in cashcount.counts(actor, t.id) if start <= c.date <= end)
+        if led.lines or led.opening_minor:
+            cash.append(TreasuryYear(name=t.name, number=t.number, opening_minor=led.opening_minor,
+                                     received_minor=received, paid_minor=paid, closing_minor=led.closing_minor,
+                                     counts=counts))  # fmt: skip
+    return {
+        "trial_balance": books.trial_balance(actor, since=start, until=end),
+        "income_statement": books.income_statement(actor, since=start, until=end),
+        "balance_sheet": books.balance_sheet(actor, as_of=end),
+        "treasury": tuple(cash),
+        "allocation": yearclose.closed_year(actor, year),
+    }
 
 
 # Sales and voids of sales by the month of their journal entry, voids negative.
@@ -126,4 +173,5 @@ def annual(actor: Actor, year: int) -> AnnualReport:
         mercury_used_milli=hg.used_milli,
         mercury_purchased_milli=hg.purchased_milli,
         gold_milli=hg.gold_milli,
+        **_books(actor, year, start, end),
     )

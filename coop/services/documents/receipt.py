@@ -47,6 +47,7 @@ class ReceiptData:
     chain_hash: str
     lots: list[ReceiptLot] = field(default_factory=list)
     owner_ids: frozenset[int] = frozenset()
+    issued_by: str = ""  # the person's name (issuer_name), printed on the receipt
 
     @property
     def number(self) -> str:
@@ -142,4 +143,23 @@ def receipt_data(actor: Actor, sale_id: int) -> ReceiptData:
         chain_hash=sale.chain_hash,
         lots=lots,
         owner_ids=owners,
+        issued_by=issuer_name(sale.created_by),
     )
+
+
+def issuer_name(account: str) -> str:
+    """Who issued a document, as a reader knows them: the signed-in account's member name (a treasurer
+    account linked to their member record), else the account's name without the command line's "cli:"
+    mark; the application's own account ("system": demo, self-test) issues in the cooperative's name."""
+    from coop.models import Member, User
+    from coop.services import settings
+
+    login = account.removeprefix("cli:")
+    if login == "system" or not login:
+        return settings.get().name
+    user = User.get_or_none(User.username == login)
+    if user is not None and user.member_id is not None:
+        member = Member.get_or_none(Member.id == user.member_id)
+        if member is not None and member.full_name:
+            return member.full_name
+    return login

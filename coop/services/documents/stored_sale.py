@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
+from coop import money
 from coop.models import JournalEntry, Member, Posting, Sale, SaleLot, TaxRule
 from coop.services import settings
 from coop.services.sales import OwnerShare, SaleFigures, TaxLine
@@ -20,26 +22,37 @@ def stored_figures(sale: Sale) -> SaleFigures:
         currency=sale.currency,
         local_currency=settings.get().currency,
         rate_micro=sale.rate_micro,
-        unit_price_minor=sale.unit_price_minor,
+        price_micro=_price_micro(sale),
         qty_milli=sale.qty_milli,
         priced_qty_milli=sale.priced_qty_milli,
         lot_values=lot_values,
         gross_minor=sale.gross_minor,
         gross_local_minor=sale.gross_local_minor,
-        levy_bp=_levy_bp(sale),
+        # the levy rate stored when the sale was posted (the setting may change later); None on a sale posted
+        # before schema 6, whose receipt prints the levy without a rate rather than one worked back from
+        # rounded amounts or taken from today's setting
+        levy_bp=sale.levy_bp,
         levy_minor=sale.levy_minor,
-        taxes=_taxes(postings, sale.gross_local_minor),
+        taxes=_taxes(postings, sale.gross_local_minor, _stored_rates(sale)),
         withheld_minor=sale.tax_minor,
         net_minor=sale.net_minor,
         shares=_shares(postings),
     )
 
 
-def _levy_bp(sale: Sale) -> int:
-    """The levy rate as applied to this sale, derived from stored amounts (the setting may change later)."""
-    if not sale.gross_local_minor:
-        return 0
-    return round(sale.levy_minor * 10_000 / sale.gross_local_minor)
+def _price_micro(sale: Sale) -> int:
+    """The price as typed; a sale posted before schema 6 kept it in minor units only."""
+    if sale.price_micro is not None:
+        return sale.price_micro
+    return int(money.from_minor(sale.unit_price_minor, sale.currency).scaleb(money.PRICE_PLACES))
+
+
+def _stored_rates(sale: Sale) -> dict[int, tuple[int, bool]] | None:
+    """rule id -> (rate in basis points, withheld) as applied to the sale; None for sales posted before
+    schema 6, whose rates are read from the rules."""
+    if sale.tax_rates is None:
+        return None
+    return {rule_id: (rate_bp, bool(withheld)) for rule_id, rate_bp, withheld in json.loads(sale.tax_rates)}
 
 
 def _sale_postings(sale_id: int) -> list[Posting]:
@@ -51,7 +64,11 @@ def _sale_postings(sale_id: int) -> list[Posting]:
     return [] if entry is None else list(Posting.select().where(Posting.entry == entry.id))
 
 
-def _taxes(postings: list[Posting], base_minor: int) -> tuple[TaxLine, ...]:
+def _taxes(
+    postings: list[Posting], base_minor: int, stored: dict[int, tuple[int, bool]] | None
+) -> tuple[TaxLine, ...]:
+    """Every tax applied, with the rate stored on the sale (also a tax that rounded to zero); the amounts
+    are the journal's."""
     amounts: dict[int, int] = defaultdict(int)
     expensed: set[int] = set()
     for p in postings:
@@ -61,18 +78,23 @@ def _taxes(postings: list[Posting], base_minor: int) -> tuple[TaxLine, ...]:
             amounts[p.tax_rule_id] -= p.amount_minor
         elif p.account == "tax_expense":
             expensed.add(p.tax_rule_id)
-    rules = {r.id: r for r in TaxRule.select().where(TaxRule.id.in_(list(amounts)))}
+    ids = sorted(set(amounts) | set(stored or ()))
+    rules = {r.id: r for r in TaxRule.select().where(TaxRule.id.in_(ids))}
+
+    def rate(i: int) -> tuple[int, bool]:
+        return stored[i] if stored is not None else (rules[i].rate_bp, i not in expensed)
+
     return tuple(
         TaxLine(
             rule_id=i,
             name=rules[i].name,
             authority=rules[i].authority,
-            rate_bp=rules[i].rate_bp,
+            rate_bp=rate(i)[0],
             base_minor=base_minor,
             amount_minor=amounts[i],
-            withheld=i not in expensed,
+            withheld=rate(i)[1],
         )
-        for i in sorted(amounts)
+        for i in ids
     )
 
 

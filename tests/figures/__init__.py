@@ -1,0 +1,1 @@
+"""Independent recomputation of every figure the application prints, from the raw inputs (tests/figures)."""
