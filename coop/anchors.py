@@ -89,8 +89,17 @@ def read_file(path: str | os.PathLike) -> list[PaperAnchor]:
 
 
 def log_path(db_path: str | os.PathLike) -> Path:
-    """The anchor log lives with the backups (the `backups` folder beside the database file)."""
-    return Path(db_path).parent / "backups" / LOG_NAME
+    """The anchor log of one database file, with the backups (the `backups` folder beside it), named after the
+    file: the real books and the demo (demo.coopledger) share a folder and must not share their anchors."""
+    folder = Path(db_path).parent / "backups"
+    mine = folder / f"{Path(db_path).name}.{LOG_NAME}"
+    legacy = folder / LOG_NAME  # before the demo had its own file, a folder held one database and one log
+    if legacy.is_file() and not mine.exists():
+        try:
+            os.replace(legacy, mine)  # the first database opened after the upgrade: the one the log was for
+        except OSError:
+            return legacy
+    return mine
 
 
 def append(path: Path, event: str, length: int, head: str, when: datetime | None = None) -> Anchor:

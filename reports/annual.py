@@ -67,12 +67,20 @@ def _reconciliation(ctx: Ctx, a: AnnualReport, st: dict) -> list[Flowable]:
         paid=ctx.money(a.taxes_paid_minor),
         end=ctx.money(a.tax_payable_end_minor),
     )
-    members = _(
-        "Members: owed at the start of the year {start} + earned in the year {earned} − paid out in the year "
-        "{paid} = owed at year end {end}"
+    members = (
+        _(
+            "Members: owed at the start of the year {start} + earned in the year {earned} − paid out in the year "
+            "{paid} = owed at year end {end}"
+        )
+        if not a.credited_by_books_minor
+        else _(
+            "Members: owed at the start of the year {start} + earned in the year {earned} + patronage refund "
+            "and other entries of the books {books} − paid out in the year {paid} = owed at year end {end}"
+        )
     ).format(
         start=ctx.money(a.owed_to_members_start_minor),
         earned=ctx.money(a.net_to_members_minor),
+        books=ctx.money(a.credited_by_books_minor),
         paid=ctx.money(a.paid_to_members_minor),
         end=ctx.money(a.owed_to_members_end_minor),
     )

@@ -67,7 +67,7 @@ def statement_story(ctx: Ctx, s: MemberStatement) -> list[Flowable]:
         ]
     )
     header = [_("Date"), _("Movement"), _("Reference"), _("Earned"), _("Paid out"), _("Balance")]
-    widths = [24 * mm, 38 * mm, 40 * mm, 26 * mm, 26 * mm, 26 * mm]
+    widths = [27 * mm, 38 * mm, 37 * mm, 26 * mm, 26 * mm, 26 * mm]  # a date ("Dec 31, 2026") on one line
     story.append(table(header, rows, widths, st, numeric=[3, 4, 5], total=True))
     story += [
         Spacer(1, 4 * mm),

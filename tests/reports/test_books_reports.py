@@ -183,3 +183,18 @@ def test_plain_layout_outside_ohada(db):
         assert shows(inc, lang, 10_000)
     plain = text("balance-sheet", "en", end=END)
     assert "Total equity" in plain and "Total assets" in plain and "Equity and liabilities" not in plain
+
+
+def test_the_annual_report_after_a_closed_year_reconciles_with_the_ristourne(demo_db):
+    """2026 starts with the 2025 allocation on members' accounts: start + earned + ristourne − paid = end."""
+    from coop.services import ledger as ledger_service
+    from coop.services.documents import annual as annual_data
+
+    a = annual_data.annual(SYSTEM, 2026)
+    assert a.credited_by_books_minor > 0  # the demo's 2025 ristourne, dated the 2026 assembly
+    end = -ledger_service.account_balance("member_payable", until=a.period_to)
+    assert a.owed_to_members_end_minor == end
+    total = a.owed_to_members_start_minor + a.net_to_members_minor + a.credited_by_books_minor
+    assert total - a.paid_to_members_minor == end
+    text = flat(pdf_text(reports.build("annual", SYSTEM, year=2026, lang="en")))
+    assert "patronage refund and other entries of the books" in text

@@ -37,6 +37,7 @@ class AnnualReport:
     owed_to_members_end_minor: int
     tax_payable_end_minor: int
     owed_to_members_start_minor: int = 0  # brought forward from the years before
+    credited_by_books_minor: int = 0  # entries of the books on members' accounts: a closed year's ristourne
     tax_payable_start_minor: int = 0
     sales_by_month: dict[str, int] = field(default_factory=dict)  # YYYY-MM -> gross local
     sales_by_mineral: dict[str, int] = field(default_factory=dict)
@@ -143,6 +144,7 @@ def annual(actor: Actor, year: int) -> AnnualReport:
     ).fetchone()
     taxes = tax_summary(actor, start, end)
     paid_out = _moved(start, end, "member_payable", "payout")
+    credited_by_books = -_moved(start, end, "member_payable", "book_entry")
     tax_paid = _moved(start, end, "tax_payable", "tax_payment")
     pos = ledger.position(actor, until=end)
     before = ledger.position(actor, until=start - timedelta(days=1))
@@ -166,6 +168,7 @@ def annual(actor: Actor, year: int) -> AnnualReport:
         owed_to_members_end_minor=pos.members_payable,
         tax_payable_end_minor=pos.tax_payable,
         owed_to_members_start_minor=before.members_payable,
+        credited_by_books_minor=credited_by_books,
         tax_payable_start_minor=before.tax_payable,
         sales_by_month=dict(sorted(by_month.items())),
         sales_by_mineral={m.mineral: m.gross_local_minor for m in taxes.by_mineral},
