@@ -8,7 +8,7 @@ import errno
 import os
 import sqlite3
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -471,13 +471,13 @@ def period_triggers() -> list[str]:
         for f in models.ProductionLot._meta.sorted_fields
         if f.column_name not in ("id", "status")
     ]
-    lot_same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in lot_columns)
+    lot_same = unchanged(lot_columns)
     close_columns = [
         f.column_name
         for f in models.PeriodClose._meta.sorted_fields
         if f.column_name not in ("state", "chain_hash")
     ]
-    close_same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in close_columns)
+    close_same = unchanged(close_columns)
     return [
         # a register event (coop.register) is dated the day a member or account changes, books closed or not
         "CREATE TRIGGER IF NOT EXISTS journal_entry_closed_period BEFORE INSERT ON journal_entry "
@@ -513,9 +513,9 @@ def sold_triggers() -> list[str]:
     lot_columns = [
         f.column_name for f in models.ProductionLot._meta.sorted_fields if f.column_name != "status"
     ]
-    lot_same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in lot_columns)
+    lot_same = unchanged(lot_columns)
     applied = ("name", "authority", "rate_bp", "base", "mineral_id", "buyer_kind", "valid_from", "withheld")
-    rule_same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in ("id", *applied))
+    rule_same = unchanged(("id", *applied))
     abort = "BEGIN SELECT RAISE(ABORT, '{what} is final'); END"
     return [
         "CREATE TRIGGER IF NOT EXISTS production_lot_sold_update BEFORE UPDATE ON production_lot "
@@ -622,23 +622,7 @@ def _migration_7(db: SqliteDatabase) -> None:
 def book_triggers() -> list[str]:
     """Version 8: posted entries of the books are final like payouts (only a void changes their state and
     reason), and cash counts are never changed or deleted."""
-    columns = [
-        f.column_name
-        for f in models.BookEntry._meta.sorted_fields
-        if f.column_name not in ("state", "void_reason")
-    ]
-    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in columns)
-    return [
-        "CREATE TRIGGER IF NOT EXISTS book_entry_final_update BEFORE UPDATE ON book_entry "
-        f"WHEN OLD.state <> 'draft' AND NOT (OLD.state = 'posted' AND NEW.state = 'voided' AND {same}) "
-        "BEGIN SELECT RAISE(ABORT, 'posted book_entry is final'); END",
-        "CREATE TRIGGER IF NOT EXISTS book_entry_final_delete BEFORE DELETE ON book_entry "
-        "WHEN OLD.state <> 'draft' BEGIN SELECT RAISE(ABORT, 'posted book_entry is final'); END",
-        "CREATE TRIGGER IF NOT EXISTS cash_count_no_update BEFORE UPDATE ON cash_count "
-        "BEGIN SELECT RAISE(ABORT, 'cash_count rows are final'); END",
-        "CREATE TRIGGER IF NOT EXISTS cash_count_no_delete BEFORE DELETE ON cash_count "
-        "BEGIN SELECT RAISE(ABORT, 'cash_count rows are final'); END",
-    ]
+    return [*_final_record("book_entry", models.BookEntry), *_append_only("cash_count")]
 
 
 def _migration_8(db: SqliteDatabase) -> None:
@@ -685,32 +669,40 @@ def upgrade(db: SqliteDatabase, *, backup_dir: Path | None = None) -> int:
     return LATEST
 
 
+def unchanged(columns: Iterable[str]) -> str:
+    """A trigger's condition that these columns keep their values."""
+    return " AND ".join(f"NEW.{c} IS OLD.{c}" for c in columns)
+
+
+def _append_only(table: str) -> list[str]:
+    """Rows of `table` are never changed or deleted."""
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} rows are final'); END"
+        for op in ("UPDATE", "DELETE")
+    ]
+
+
+def _final_record(table: str, model: type[models.Base]) -> list[str]:
+    """A draft -> posted -> voided record: once posted, only a void (its state and reason) changes it."""
+    same = unchanged(
+        f.column_name for f in model._meta.sorted_fields if f.column_name not in ("state", "void_reason")
+    )
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_final_update BEFORE UPDATE ON {table} "
+        f"WHEN OLD.state <> 'draft' AND NOT (OLD.state = 'posted' AND NEW.state = 'voided' AND {same}) "
+        f"BEGIN SELECT RAISE(ABORT, 'posted {table} is final'); END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_final_delete BEFORE DELETE ON {table} "
+        f"WHEN OLD.state <> 'draft' BEGIN SELECT RAISE(ABORT, 'posted {table} is final'); END",
+    ]
+
+
 def finality_triggers() -> list[str]:
     """SQL triggers that make posted records and the journal impossible to alter, even with raw SQL."""
-    sql = []
-    for table in APPEND_ONLY_TABLES:
-        for op in ("UPDATE", "DELETE"):
-            sql.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} rows are final'); END"
-            )
+    sql = [trigger for table in APPEND_ONLY_TABLES for trigger in _append_only(table)]
     by_table = {m._meta.table_name: m for m in models.ALL_MODELS}
     for table in FINAL_TABLES:
-        columns = [
-            f.column_name
-            for f in by_table[table]._meta.sorted_fields
-            if f.column_name not in ("state", "void_reason")
-        ]
-        same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in columns)
-        sql.append(
-            f"CREATE TRIGGER IF NOT EXISTS {table}_final_update BEFORE UPDATE ON {table} "
-            f"WHEN OLD.state <> 'draft' AND NOT (OLD.state = 'posted' AND NEW.state = 'voided' AND {same}) "
-            f"BEGIN SELECT RAISE(ABORT, 'posted {table} is final'); END"
-        )
-        sql.append(
-            f"CREATE TRIGGER IF NOT EXISTS {table}_final_delete BEFORE DELETE ON {table} "
-            f"WHEN OLD.state <> 'draft' BEGIN SELECT RAISE(ABORT, 'posted {table} is final'); END"
-        )
+        sql += _final_record(table, by_table[table])
     sql.append(
         "CREATE TRIGGER IF NOT EXISTS sale_lot_final BEFORE DELETE ON sale_lot "
         "WHEN (SELECT state FROM sale WHERE id = OLD.sale_id) <> 'draft' "
